@@ -1,0 +1,2 @@
+export * from './gateway-error';
+export * from './error-codes';

@@ -1,0 +1,3 @@
+export * from './grpc-errors';
+export * from './grpc-client';
+export * from './grpc-health';

@@ -1,0 +1,3 @@
+export * from './upstream.types';
+export * from './sse-reader';
+export * from './upstream-http';

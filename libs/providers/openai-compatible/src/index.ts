@@ -1,0 +1,3 @@
+export * from './openai-compatible.api';
+export * from './openai-compatible.chat';
+export * from './openai-compatible.errors';

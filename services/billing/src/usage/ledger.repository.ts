@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PrismaClient } from '@apitopmix/platform/prisma';
+import { UsageCharge } from './usage-charge';
+
+export const PRISMA = Symbol('PRISMA');
+
+/**
+ * Settles usage charges into the ledger. One SQL statement per batch: rows are inserted unless their event id is
+ * already there (the ledger's unique key makes replays harmless), and each account's balance moves by exactly the
+ * rows that were new. Either all of it happens or none.
+ */
+@Injectable()
+export class LedgerRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  /** Returns how many rows were new. Charges for accounts that no longer exist are skipped. */
+  async settle(charges: UsageCharge[]): Promise<number> {
+    if (charges.length === 0) return 0;
+    const rows = JSON.stringify(charges.map((c) => ({ ...c, amountMicros: c.amountMicros.toString() })));
+    const result = await this.prisma.$queryRawUnsafe<{ inserted: bigint }[]>(
+      `WITH input AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+           "eventId" text, "accountId" uuid, "apiKeyId" uuid, "requestId" text, model text, provider text,
+           "inputTokens" int, "outputTokens" int, "tokensEstimated" boolean, "priceVersion" text,
+           "inputPriceMicrosPerMTok" bigint, "outputPriceMicrosPerMTok" bigint, "amountMicros" bigint, "occurredAt" timestamptz)
+       ),
+       inserted AS (
+         INSERT INTO ledger_entries (event_id, kind, account_id, api_key_id, request_id, model, provider, input_tokens,
+           output_tokens, tokens_estimated, price_version, input_price_micros_per_mtok, output_price_micros_per_mtok,
+           amount_micros, occurred_at)
+         SELECT i."eventId", 'USAGE', i."accountId", i."apiKeyId", i."requestId", i.model, i.provider, i."inputTokens",
+           i."outputTokens", i."tokensEstimated", i."priceVersion", i."inputPriceMicrosPerMTok", i."outputPriceMicrosPerMTok",
+           i."amountMicros", i."occurredAt"
+         FROM input i JOIN accounts a ON a.id = i."accountId"
+         ON CONFLICT (event_id) DO NOTHING
+         RETURNING account_id, amount_micros
+       ),
+       totals AS (SELECT account_id, sum(amount_micros) AS delta, count(*) AS n FROM inserted GROUP BY account_id),
+       updated AS (
+         UPDATE accounts a SET balance_micros = a.balance_micros + t.delta, updated_at = now()
+         FROM totals t WHERE a.id = t.account_id
+         RETURNING t.n
+       )
+       SELECT coalesce(sum(n), 0)::bigint AS inserted FROM updated`,
+      rows,
+    );
+    return Number(result[0]?.inserted ?? 0);
+  }
+
+  async balance(accountId: string): Promise<{ balanceMicros: bigint; ledgerEntries: number } | undefined> {
+    const account = await this.prisma.account.findUnique({ where: { id: accountId }, select: { balanceMicros: true, _count: { select: { ledgerEntries: true } } } });
+    return account ? { balanceMicros: account.balanceMicros, ledgerEntries: account._count.ledgerEntries } : undefined;
+  }
+}

@@ -1,0 +1,62 @@
+import { DynamicModule, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { ModelCatalog } from '@apitopmix/catalog';
+import { topicName, topics } from '@apitopmix/contracts';
+import { BatchingProducer, createKafka, ensureTopics } from '@apitopmix/platform/kafka';
+import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
+import { createUpstreamAgent } from '@apitopmix/providers/core';
+import { OpenAiCompatibleChat } from '@apitopmix/providers/openai-compatible';
+import { ChatConfig } from './config/chat.config';
+import { ChatMetrics } from './completions/chat-metrics';
+import { CompletionController } from './completions/completion.controller';
+import { CompletionService } from './completions/completion.service';
+import { UpstreamRegistry } from './upstreams/upstream-registry';
+import { TOPIC_PREFIX, USAGE_PRODUCER, UsagePublisher } from './usage/usage-publisher';
+
+const KAFKA = Symbol('KAFKA');
+
+@Module({})
+export class AppModule implements OnApplicationBootstrap {
+  constructor(
+    @Inject(CONFIG) private readonly config: ChatConfig,
+    @Inject(KAFKA) private readonly kafka: ReturnType<typeof createKafka>,
+    @Inject(USAGE_PRODUCER) private readonly producer: BatchingProducer,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  static register(config: ChatConfig, logger: Logger, metrics: Registry): DynamicModule {
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'apitopmix-chat', logger });
+    return {
+      module: AppModule,
+      controllers: [CompletionController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: METRICS, useValue: metrics },
+        { provide: KAFKA, useValue: kafka },
+        { provide: TOPIC_PREFIX, useValue: config.KAFKA_TOPIC_PREFIX },
+        { provide: USAGE_PRODUCER, useValue: new BatchingProducer(kafka, { logger }) },
+        { provide: ModelCatalog, useValue: new ModelCatalog() },
+        { provide: UpstreamRegistry, useValue: new UpstreamRegistry() },
+        { provide: ChatMetrics, useValue: new ChatMetrics(metrics) },
+        {
+          provide: OpenAiCompatibleChat,
+          useValue: new OpenAiCompatibleChat(createUpstreamAgent(), { firstByteMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS, idleMs: config.UPSTREAM_IDLE_TIMEOUT_MS }),
+        },
+        CompletionService,
+        UsagePublisher,
+      ],
+    };
+  }
+
+  /** Kafka being away at boot does not stop chat: usage waits in the producer's queue until it is back. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await ensureTopics(this.kafka, [topicName(topics.usageEvents, this.config.KAFKA_TOPIC_PREFIX)]);
+      await this.producer.connect();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Kafka not reachable at boot; usage events will queue until it is');
+    }
+  }
+}

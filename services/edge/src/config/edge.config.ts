@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { hostPort, port, positiveInt, serviceEnv, url } from '@apitopmix/platform/config';
+
+export const edgeConfigSchema = serviceEnv.extend({
+  EDGE_HOST: z.string().default('127.0.0.1'),
+  EDGE_PORT: port.default(8080),
+  DATABASE_URL: url.refine((v) => v.startsWith('postgres'), 'must be a postgresql:// URL'),
+  CHAT_GRPC_URL: hostPort.default('127.0.0.1:50051'),
+  RATE_LIMIT_GRPC_URL: hostPort.default('127.0.0.1:50055'),
+  /**
+   * How long a resolved key is trusted before it is read again. Revocation must bite within 5 s everywhere,
+   * so this stays below that.
+   */
+  KEY_CACHE_TTL_MS: positiveInt.max(4_000).default(2_000),
+  /** Deadline for the edge's internal admission calls (rate-limit). */
+  ADMISSION_DEADLINE_MS: positiveInt.default(250),
+  /** Deadline for a whole non-streaming completion. */
+  COMPLETION_DEADLINE_MS: positiveInt.default(600_000),
+  /** Largest request body accepted, in bytes (base64 images make chat bodies large). */
+  BODY_LIMIT_BYTES: positiveInt.default(32 * 1024 * 1024),
+});
+
+export type EdgeConfig = z.infer<typeof edgeConfigSchema>;

@@ -1,0 +1,15 @@
+import { Counter, Gauge, Histogram, latencyBuckets } from '@apitopmix/platform/metrics';
+import type { Registry } from 'prom-client';
+
+/** The edge's series; one instance per process. */
+export class EdgeMetrics {
+  readonly requests: Histogram<'route' | 'method' | 'status'>;
+  readonly streamsInFlight: Gauge;
+  readonly admissionDegraded: Counter;
+
+  constructor(registry: Registry) {
+    this.requests = new Histogram({ name: 'edge_http_request_duration_seconds', help: 'HTTP requests by route and status (streams: until the last byte)', labelNames: ['route', 'method', 'status'], buckets: latencyBuckets, registers: [registry] });
+    this.streamsInFlight = new Gauge({ name: 'edge_streams_in_flight', help: 'SSE streams open to clients', registers: [registry] });
+    this.admissionDegraded = new Counter({ name: 'edge_admission_degraded_total', help: 'Requests admitted without the rate-limit service (unreachable)', registers: [registry] });
+  }
+}

@@ -1,0 +1,75 @@
+import { once } from 'node:events';
+import type { ClientReadableStream, ServiceError } from '@grpc/grpc-js';
+import type { FastifyReply } from 'fastify';
+import { chat, common } from '@apitopmix/contracts';
+import { sseDone, sseEvent, sseHeaders, toOpenAiError } from '@apitopmix/dialects/openai-chat';
+import { ErrorCode, GatewayError, isErrorCode } from '@apitopmix/platform/errors';
+import { fromGrpcError } from '@apitopmix/platform/grpc';
+
+export interface RelayOutcome {
+  usage?: common.TokenUsage;
+  clientGone: boolean;
+}
+
+/**
+ * Relays a chat stream to the client as server-sent events, each event written the moment it arrives.
+ * - Headers go out with the first event, so an error before it is still a plain JSON error with its status.
+ * - Backpressure: while the client's socket is full, the gRPC stream is not read (its flow control then holds
+ *   chat, which holds the upstream).
+ * - A client that goes away cancels the gRPC call, which aborts the upstream.
+ * - A failure after the first event ends the stream with an error event, never a silent truncation.
+ */
+export async function relayStream(reply: FastifyReply, call: ClientReadableStream<chat.CompletionEvent>, headers: Record<string, string>): Promise<RelayOutcome> {
+  const raw = reply.raw;
+  let started = false;
+  let finished = false;
+  const onClose = () => {
+    if (!finished) call.cancel();
+  };
+  raw.once('close', onClose);
+  const start = () => {
+    if (started) return;
+    reply.hijack();
+    raw.writeHead(200, { ...sseHeaders, ...headers });
+    started = true;
+  };
+  try {
+    for await (const event of call as AsyncIterable<chat.CompletionEvent>) {
+      start();
+      if (event.data) {
+        if (!raw.write(sseEvent(event.data))) await drained(raw);
+      } else if (event.end) {
+        finished = true;
+        raw.end(sseDone);
+        return { usage: event.end.usage, clientGone: false };
+      } else if (event.error) {
+        finished = true;
+        const error = new GatewayError(isErrorCode(event.error.code) ? event.error.code : ErrorCode.UpstreamUnavailable, event.error.message);
+        raw.end(sseEvent(JSON.stringify(toOpenAiError(error))));
+        return { usage: event.error.usage, clientGone: false };
+      }
+      if (raw.destroyed) break;
+    }
+    if (raw.destroyed) return { clientGone: true };
+    throw new GatewayError(ErrorCode.UpstreamUnavailable, 'The stream ended before the upstream finished.');
+  } catch (error) {
+    if (raw.destroyed || raw.writableEnded) return { clientGone: true };
+    const failure = asGatewayError(error);
+    if (!started) throw failure;
+    finished = true;
+    raw.end(sseEvent(JSON.stringify(toOpenAiError(failure))));
+    return { clientGone: false };
+  } finally {
+    raw.off('close', onClose);
+  }
+}
+
+function asGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (error && typeof error === 'object' && 'metadata' in error && 'code' in error) return fromGrpcError(error as ServiceError, 'chat');
+  return new GatewayError(ErrorCode.ServiceUnavailable, 'The stream was interrupted.');
+}
+
+async function drained(raw: FastifyReply['raw']): Promise<void> {
+  await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+}

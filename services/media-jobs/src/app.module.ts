@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { CONFIG, LOGGER } from '@apitopmix/platform/nest';
+import { MediaJobsConfig } from './config/media-jobs.config';
+
+@Module({})
+export class AppModule {
+  static register(config: MediaJobsConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+      ],
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createMetricsRegistry } from '@apitopmix/platform/metrics';
+import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
+import { RateLimitConfig } from './config/rate-limit.config';
+import { RateLimitController } from './rate-limit/rate-limit.controller';
+import { RateLimitMetrics } from './rate-limit/rate-limit.metrics';
+import { RateLimitRepository } from './rate-limit/rate-limit.repository';
+import { RateLimitService } from './rate-limit/rate-limit.service';
+import { RedisRateLimitRepository } from './rate-limit/redis-rate-limit.repository';
+import { WarningThrottle } from './rate-limit/warning-throttle';
+
+@Module({})
+export class AppModule {
+  /** `metrics` is the registry main.ts also serves on METRICS_PORT; tests pass a fresh one. */
+  static register(config: RateLimitConfig, logger: Logger, metrics: Registry = createMetricsRegistry('rate-limit')): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [RateLimitController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: METRICS, useValue: metrics },
+        RateLimitMetrics,
+        RateLimitService,
+        { provide: RateLimitRepository, useFactory: () => redisRepository(config, logger) },
+      ],
+    };
+  }
+}
+
+/** Connection errors are logged at most once per 10 s: while Redis is away the client retries every second. */
+function redisRepository(config: RateLimitConfig, logger: Logger): RedisRateLimitRepository {
+  const throttle = new WarningThrottle(10_000);
+  return RedisRateLimitRepository.connect(config.REDIS_URL, config.RATE_LIMIT_KEY_PREFIX, (error) => {
+    if (throttle.shouldWarn()) logger.warn({ error: error.message }, 'redis connection error: rate limiting fails open until it is back');
+  });
+}

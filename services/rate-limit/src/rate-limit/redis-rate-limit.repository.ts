@@ -1,0 +1,65 @@
+import { OnModuleDestroy } from '@nestjs/common';
+import { createRedis, Redis } from '@apitopmix/platform/redis';
+import { AdmitOutcome, MinuteLimits, RateLimitRepository } from './rate-limit.repository';
+import { rateLimitScripts } from './rate-limit.lua';
+
+/** The scripts as ioredis commands: defineCommand sends EVALSHA, and EVAL once if Redis lost its script cache. */
+interface RateLimitCommands {
+  rateLimitAdmit(key: string, requestsPerMinute: number, tokensPerMinute: number, estimatedTokens: number): Promise<[number, string, string, number]>;
+  rateLimitSettle(key: string, tokensPerMinute: number, tokenDelta: number): Promise<string>;
+}
+
+/**
+ * The client's own command timeout is only a backstop that reaps replies which never come: the service answers its
+ * caller after its 15 ms budget (withDeadline), which, unlike ioredis's timer, does not mistake a reply already in the
+ * socket for a timeout when the event loop was busy.
+ */
+const COMMAND_BACKSTOP_MS = 1_000;
+
+/**
+ * Rate-limit state in Redis, one hash per API key, read and written only by the Lua scripts in rate-limit.lua.ts:
+ * one script call per Admit or Settle, so the check and the update are atomic across every replica.
+ * Failures (Redis down, a Lua error) reject; the service decides the fallback and the latency budget.
+ */
+export class RedisRateLimitRepository extends RateLimitRepository implements OnModuleDestroy {
+  private readonly commands: RateLimitCommands;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+  ) {
+    super();
+    redis.defineCommand('rateLimitAdmit', { numberOfKeys: 1, lua: rateLimitScripts.admit });
+    redis.defineCommand('rateLimitSettle', { numberOfKeys: 1, lua: rateLimitScripts.settle });
+    this.commands = redis as unknown as RateLimitCommands;
+  }
+
+  /** A repository on its own fail-fast client (no offline queue); `onConnectionError` receives the client's errors. */
+  static connect(url: string, keyPrefix: string, onConnectionError: (error: Error) => void): RedisRateLimitRepository {
+    const redis = createRedis(url, { name: 'rate-limit', commandTimeoutMs: COMMAND_BACKSTOP_MS });
+    redis.on('error', onConnectionError);
+    return new RedisRateLimitRepository(redis, keyPrefix);
+  }
+
+  async admit(apiKeyId: string, limits: MinuteLimits, estimatedTokens: number): Promise<AdmitOutcome> {
+    const [allowed, requestLevel, tokenLevel, waitMicros] = await this.commands.rateLimitAdmit(
+      this.key(apiKeyId),
+      limits.requestsPerMinute,
+      limits.tokensPerMinute,
+      estimatedTokens,
+    );
+    return { allowed: allowed === 1, requestLevel: Number(requestLevel), tokenLevel: Number(tokenLevel), waitSeconds: waitMicros / 1e6 };
+  }
+
+  async settle(apiKeyId: string, tokensPerMinute: number, tokenDelta: number): Promise<number> {
+    return Number(await this.commands.rateLimitSettle(this.key(apiKeyId), tokensPerMinute, tokenDelta));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private key(apiKeyId: string): string {
+    return `${this.keyPrefix}${apiKeyId}`;
+  }
+}
