@@ -24,16 +24,16 @@ export class AppModule {
         { provide: METRICS, useValue: metrics },
         RateLimitMetrics,
         RateLimitService,
-        { provide: RateLimitRepository, useFactory: () => redisRepository(config, logger) },
+        { provide: WarningThrottle, useValue: new WarningThrottle(10_000) },
+        { provide: RateLimitRepository, useFactory: (warnings: WarningThrottle) => redisRepository(config, logger, warnings), inject: [WarningThrottle] },
       ],
     };
   }
 }
 
-/** Connection errors are logged at most once per 10 s: while Redis is away the client retries every second. */
-function redisRepository(config: RateLimitConfig, logger: Logger): RedisRateLimitRepository {
-  const throttle = new WarningThrottle(10_000);
+/** While Redis is away the client retries every second; its errors share the service's one-warning-per-10-s throttle. */
+function redisRepository(config: RateLimitConfig, logger: Logger, warnings: WarningThrottle): RedisRateLimitRepository {
   return RedisRateLimitRepository.connect(config.REDIS_URL, config.RATE_LIMIT_KEY_PREFIX, (error) => {
-    if (throttle.shouldWarn()) logger.warn({ error: error.message }, 'redis connection error: rate limiting fails open until it is back');
+    if (warnings.shouldWarn()) logger.warn({ error: error.message }, 'redis connection error: rate limiting fails open until it is back');
   });
 }

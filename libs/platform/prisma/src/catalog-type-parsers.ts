@@ -27,7 +27,9 @@ export const CATALOG_SCALAR_OIDS: ReadonlySet<number> = new Set([
 /** Catalog array types: "char"[] and name[]. */
 export const CATALOG_ARRAY_OIDS: ReadonlySet<number> = new Set([1002, 1003]);
 
-const parseTextArray = pg.types.getTypeParser(TEXT_ARRAY_OID, 'text') as (value: string) => unknown;
+// pg's typings only accept scalar builtin OIDs, but pg-types also registers the text[] parser under 1009.
+const getTextParser = pg.types.getTypeParser as unknown as (oid: number, format: 'text') => (value: string) => unknown;
+const parseTextArray = getTextParser(TEXT_ARRAY_OID, 'text');
 
 type Row = unknown[] | Record<string, unknown>;
 

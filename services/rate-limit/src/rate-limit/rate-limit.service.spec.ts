@@ -4,6 +4,7 @@ import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
 import { RateLimitMetrics } from './rate-limit.metrics';
 import { AdmitOutcome, MinuteLimits, RateLimitRepository } from './rate-limit.repository';
 import { RateLimitService } from './rate-limit.service';
+import { WarningThrottle } from './warning-throttle';
 
 class FakeRepository extends RateLimitRepository {
   admitCalls: Array<{ apiKeyId: string; limits: MinuteLimits; estimatedTokens: number }> = [];
@@ -28,7 +29,7 @@ function setup() {
   const registry = new Registry();
   const repository = new FakeRepository();
   const logger = { warn: jest.fn() };
-  const service = new RateLimitService(repository, new RateLimitMetrics(registry), logger as unknown as Logger);
+  const service = new RateLimitService(repository, new RateLimitMetrics(registry), logger as unknown as Logger, new WarningThrottle(10_000));
   const counter = async (name: string, labels: Record<string, string> = {}) => {
     const metric = await registry.getSingleMetric(name)!.get();
     return metric.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value ?? 0;

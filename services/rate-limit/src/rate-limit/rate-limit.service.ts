@@ -20,12 +20,12 @@ export const REDIS_BUDGET_MS = 15;
  */
 @Injectable()
 export class RateLimitService {
-  private readonly degradedWarning = new WarningThrottle(10_000);
-
   constructor(
     private readonly repository: RateLimitRepository,
     private readonly metrics: RateLimitMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    /** Shared with the Redis client's connection-error listener: one Redis warning per 10 s in all. */
+    private readonly redisWarnings: WarningThrottle,
   ) {}
 
   async admit(request: ratelimit.AdmitRequest): Promise<ratelimit.AdmitResponse> {
@@ -81,7 +81,7 @@ export class RateLimitService {
 
   private redisFailed(error: unknown): void {
     this.metrics.redisFailures.inc();
-    if (this.degradedWarning.shouldWarn()) {
+    if (this.redisWarnings.shouldWarn()) {
       const reason = error instanceof Error ? error.message : String(error);
       this.logger.warn({ error: reason }, 'rate limiting degraded: Redis failed or timed out, failing open');
     }

@@ -3,7 +3,7 @@ import { createRedis, Redis } from '@apitopmix/platform/redis';
 import { AdmitOutcome, MinuteLimits, RateLimitRepository } from './rate-limit.repository';
 import { rateLimitScripts } from './rate-limit.lua';
 
-/** The scripts as ioredis commands: defineCommand sends EVALSHA, and EVAL once if Redis lost its script cache. */
+/** The scripts as ioredis commands: defineCommand sends EVAL the first time on each connection, EVALSHA after (EVAL again on NOSCRIPT). */
 interface RateLimitCommands {
   rateLimitAdmit(key: string, requestsPerMinute: number, tokensPerMinute: number, estimatedTokens: number): Promise<[number, string, string, number]>;
   rateLimitSettle(key: string, tokensPerMinute: number, tokenDelta: number): Promise<string>;
@@ -23,6 +23,7 @@ const COMMAND_BACKSTOP_MS = 1_000;
  */
 export class RedisRateLimitRepository extends RateLimitRepository implements OnModuleDestroy {
   private readonly commands: RateLimitCommands;
+  private closing = false;
 
   constructor(
     private readonly redis: Redis,
@@ -42,6 +43,7 @@ export class RedisRateLimitRepository extends RateLimitRepository implements OnM
   }
 
   async admit(apiKeyId: string, limits: MinuteLimits, estimatedTokens: number): Promise<AdmitOutcome> {
+    this.requireConnection();
     const [allowed, requestLevel, tokenLevel, waitMicros] = await this.commands.rateLimitAdmit(
       this.key(apiKeyId),
       limits.requestsPerMinute,
@@ -52,11 +54,20 @@ export class RedisRateLimitRepository extends RateLimitRepository implements OnM
   }
 
   async settle(apiKeyId: string, tokensPerMinute: number, tokenDelta: number): Promise<number> {
+    this.requireConnection();
     return Number(await this.commands.rateLimitSettle(this.key(apiKeyId), tokensPerMinute, tokenDelta));
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    if (this.closing) return;
+    this.closing = true;
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
+  }
+
+  /** While the client is (re)connecting, fail at once rather than build a command that can only be rejected. */
+  private requireConnection(): void {
+    if (this.redis.status !== 'ready') throw new Error(`redis is not connected (${this.redis.status})`);
   }
 
   private key(apiKeyId: string): string {

@@ -1,13 +1,14 @@
 import { createServer, Server, Socket } from 'node:net';
-import { AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
 /**
- * A stand-in for a Redis that is up but too slow: it answers the client's connection handshake (CLIENT SETNAME, INFO
- * for the ready check, anything else with +OK) and never answers a script (EVAL/EVALSHA), so calls hit the client's
- * command timeout.
+ * A stand-in for a Redis that is up but slow: it answers the client's connection handshake at once (INFO for the
+ * ready check, +OK to anything else) and answers scripts (EVAL/EVALSHA) only after `scriptDelayMs`, with a denial.
+ * Replies keep the order of the commands, as Redis's do.
  */
-export async function startSilentRedis(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startSlowRedis(scriptDelayMs: number): Promise<{ url: string; replied(): Promise<void>; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
+  let lastReply: Promise<void> = Promise.resolve();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -16,14 +17,19 @@ export async function startSilentRedis(): Promise<{ url: string; close(): Promis
       buffered += chunk.toString('latin1');
       for (let command = takeCommand(); command; command = takeCommand()) {
         const name = command[0]?.toLowerCase();
-        if (name === 'eval' || name === 'evalsha') continue;
-        if (name === 'info') {
-          const body = '# Server\r\nredis_version:7.0.0\r\nloading:0\r\n';
-          socket.write(`$${Buffer.byteLength(body)}\r\n${body}\r\n`);
-        } else socket.write('+OK\r\n');
+        const isScript = name === 'eval' || name === 'evalsha';
+        const reply = isScript ? lateDenial : name === 'info' ? bulk('# Server\r\nredis_version:7.0.0\r\nloading:0\r\n') : '+OK\r\n';
+        lastReply = lastReply
+          .then(() => (isScript ? new Promise<void>((resolve) => setTimeout(resolve, scriptDelayMs)) : undefined))
+          .then(() => {
+            if (socket.destroyed) return;
+            if (name === 'quit') socket.end(reply);
+            else socket.write(reply);
+          });
       }
     });
-    // Parses one RESP array of bulk strings off the front of the buffer, or returns undefined if incomplete.
+
+    // Takes one RESP array of bulk strings off the front of the buffer; undefined while it is incomplete.
     function takeCommand(): string[] | undefined {
       let at = 0;
       const line = () => {
@@ -52,6 +58,7 @@ export async function startSilentRedis(): Promise<{ url: string; close(): Promis
   const { port } = server.address() as AddressInfo;
   return {
     url: `redis://127.0.0.1:${port}`,
+    replied: () => lastReply,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -59,3 +66,7 @@ export async function startSilentRedis(): Promise<{ url: string; close(): Promis
       }),
   };
 }
+
+// What the admit script returns for a denial: {0, request level, token level, wait in microseconds}.
+const lateDenial = '*4\r\n:0\r\n$1\r\n0\r\n$1\r\n0\r\n:6000000\r\n';
+const bulk = (text: string) => `$${Buffer.byteLength(text)}\r\n${text}\r\n`;

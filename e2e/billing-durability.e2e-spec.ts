@@ -1,0 +1,75 @@
+import { createTestAccount, ledgerRows, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
+
+jest.setTimeout(180_000);
+
+const soak = process.env.APITOPMIX_SOAK === '1';
+let platform: TestPlatform;
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+}, 120_000);
+
+afterAll(async () => {
+  await platform?.shutdown();
+});
+
+async function send(apiKey: string, count: number, concurrency = 10): Promise<number[]> {
+  const statuses: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next += 1;
+      const response = await fetch(`${platform.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: `request ${next}` }], max_tokens: 20 }),
+      });
+      await response.arrayBuffer();
+      statuses.push(response.status);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return statuses;
+}
+
+/** Every distinct usage event exactly once, and the balance equal to the credit minus the rows. */
+async function expectLedgerExact(accountId: string, expectedRows: number): Promise<void> {
+  const rows = await waitFor(() => ledgerRows(platform.prisma, accountId), (r) => r.length >= expectedRows, 60_000, 200);
+  // Give any duplicate a chance to appear before declaring there is none.
+  await new Promise((r) => setTimeout(r, 1_000));
+  const final = await ledgerRows(platform.prisma, accountId);
+  expect(final).toHaveLength(expectedRows);
+  expect(new Set(final.map((r) => r.eventId)).size).toBe(expectedRows);
+  expect(new Set(final.map((r) => r.requestId)).size).toBe(expectedRows);
+  const account = await platform.prisma.account.findUniqueOrThrow({ where: { id: accountId } });
+  const spent = final.reduce((sum, r) => sum + r.amountMicros, 0n);
+  expect(account.balanceMicros).toBe(100_000_000n + spent);
+  expect(rows.length).toBeGreaterThanOrEqual(expectedRows);
+}
+
+it('billing stopped: 100 requests still succeed, and once it is back the ledger holds exactly 100 new rows', async () => {
+  const { accountId, apiKey } = await createTestAccount(platform.prisma, { name: 'billing-stopped' });
+  const billing = platform.process('billing');
+  await billing.stop();
+  expect(billing.running).toBe(false);
+  const statuses = await send(apiKey, 100);
+  expect(statuses.filter((s) => s === 200)).toHaveLength(100);
+  expect(await ledgerRows(platform.prisma, accountId)).toHaveLength(0);
+  billing.start();
+  await billing.waitReady();
+  await expectLedgerExact(accountId, 100);
+});
+
+it('billing killed mid-stream of requests (SIGKILL): nothing lost, nothing twice', async () => {
+  const { accountId, apiKey } = await createTestAccount(platform.prisma, { name: 'billing-killed' });
+  const total = soak ? 2_000 : 200;
+  const billing = platform.process('billing');
+  const traffic = send(apiKey, total, 8);
+  await new Promise((r) => setTimeout(r, 300));
+  await billing.kill();
+  billing.start();
+  const statuses = await traffic;
+  await billing.waitReady();
+  expect(statuses.filter((s) => s === 200)).toHaveLength(total);
+  await expectLedgerExact(accountId, total);
+});

@@ -1,0 +1,173 @@
+import OpenAI from 'openai';
+import { createTestAccount, ledgerRows, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
+
+jest.setTimeout(60_000);
+
+let platform: TestPlatform;
+let apiKey: string;
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  ({ apiKey } = await createTestAccount(platform.prisma, { tier: 'PRO' }));
+}, 120_000);
+
+afterAll(async () => {
+  await platform?.shutdown();
+});
+
+const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${platform.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+const auth = () => ({ authorization: `Bearer ${apiKey}` });
+
+describe('the spec quick test', () => {
+  it('answers a chat completion in the documented shape, with the five rate-limit headers', async () => {
+    const response = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hello!' }] }), auth());
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body).toMatchObject({
+      id: expect.stringMatching(/^chatcmpl-/),
+      object: 'chat.completion',
+      created: expect.any(Number),
+      model: 'gpt-4.1',
+      choices: [{ index: 0, message: { role: 'assistant', content: expect.any(String) }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number), total_tokens: expect.any(Number) },
+    });
+    expect(body.choices[0].message.content.length).toBeGreaterThan(0);
+    for (const header of ['limit-requests', 'remaining-requests', 'reset-requests', 'limit-tokens', 'remaining-tokens']) {
+      expect(response.headers.get(`x-ratelimit-${header}`)).toMatch(/^\d+$/);
+    }
+    expect(response.headers.get('x-ratelimit-limit-requests')).toBe('300');
+    expect(response.headers.get('x-ratelimit-limit-tokens')).toBe('1000000');
+  });
+
+  it('sends the upstream its own model id and the configured provider key, never the caller key', async () => {
+    await fetch(`${platform.sandboxUrl}/_sandbox/requests`, { method: 'DELETE' });
+    await post('/v1/chat/completions', JSON.stringify({ model: 'meta/llama-3.3-70b-instruct', messages: [{ role: 'user', content: 'hi' }], some_vendor_field: 7 }), auth());
+    const { requests } = await (await fetch(`${platform.sandboxUrl}/_sandbox/requests`)).json();
+    const upstream = requests.find((r: { path: string }) => r.path === '/v1/chat/completions');
+    expect(upstream.body).toMatchObject({ model: 'meta/llama-3.3-70b-instruct', some_vendor_field: 7 });
+    expect(JSON.stringify(upstream.headers)).not.toContain(apiKey.slice(7, 20));
+  });
+});
+
+describe('streaming with the official openai SDK', () => {
+  it('streams chunk by chunk', async () => {
+    const client = new OpenAI({ apiKey, baseURL: `${platform.baseUrl}/v1` });
+    const stream = await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Write a poem about AI.' }], stream: true });
+    const pieces: string[] = [];
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.content) pieces.push(chunk.choices[0].delta.content);
+    }
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(pieces.join('')).toMatch(/Sandbox reply/);
+  });
+
+  it('ends the event stream with data: [DONE], and carries usage only when asked', async () => {
+    const read = async (includeUsage: boolean) => {
+      const body = { model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hello!' }], stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) };
+      const response = await post('/v1/chat/completions', JSON.stringify(body), auth());
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(response.headers.get('x-ratelimit-remaining-requests')).toMatch(/^\d+$/);
+      return (await response.text()).split('\n\n').filter(Boolean);
+    };
+    const plain = await read(false);
+    expect(plain[plain.length - 1]).toBe('data: [DONE]');
+    expect(plain.join('\n')).not.toContain('"usage"');
+    const withUsage = await read(true);
+    expect(withUsage[withUsage.length - 1]).toBe('data: [DONE]');
+    const usageChunk = JSON.parse(withUsage[withUsage.length - 2].slice('data: '.length));
+    expect(usageChunk).toMatchObject({ choices: [], usage: { prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) } });
+  });
+
+  it('cancels the upstream when the client goes away', async () => {
+    await fetch(`${platform.sandboxUrl}/_sandbox/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chunkDelayMs: 50 }) });
+    await fetch(`${platform.sandboxUrl}/_sandbox/requests`, { method: 'DELETE' });
+    try {
+      const response = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'long' }], stream: true, max_tokens: 400 }), auth());
+      const reader = response.body!.getReader();
+      await reader.read();
+      await reader.cancel();
+      const aborted = await waitFor(
+        async () => ((await (await fetch(`${platform.sandboxUrl}/_sandbox/requests`)).json()).requests as { path: string; aborted: boolean }[]).find((r) => r.path === '/v1/chat/completions'),
+        (r) => r?.aborted === true,
+        1_000,
+      );
+      expect(aborted?.aborted).toBe(true);
+    } finally {
+      await fetch(`${platform.sandboxUrl}/_sandbox/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chunkDelayMs: 0 }) });
+    }
+  });
+});
+
+describe('billing through Kafka', () => {
+  it("puts a request's usage in the ledger within 2 seconds", async () => {
+    const { accountId: id, apiKey: key } = await createTestAccount(platform.prisma);
+    const response = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Bill me' }] }), { authorization: `Bearer ${key}` });
+    const { usage } = await response.json();
+    const sentAt = Date.now();
+    const rows = await waitFor(() => ledgerRows(platform.prisma, id), (r) => r.length === 1, 2_000);
+    expect(Date.now() - sentAt).toBeLessThan(2_000);
+    expect(rows[0]).toMatchObject({ model: 'gpt-4.1', inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, priceVersion: expect.any(String) });
+    // gpt-4.1 at $2 / $8 per million tokens, rounded up to the micro-dollar.
+    const expected = -BigInt(Math.ceil((usage.prompt_tokens * 2_000_000 + usage.completion_tokens * 8_000_000) / 1_000_000));
+    expect(rows[0].amountMicros).toBe(expected);
+    const account = await platform.prisma.account.findUniqueOrThrow({ where: { id } });
+    expect(account.balanceMicros).toBe(100_000_000n + expected);
+  });
+});
+
+describe('errors in the documented shape', () => {
+  const expectError = async (response: Response, status: number, type: string, code?: string) => {
+    expect(response.status).toBe(status);
+    const body = await response.json();
+    expect(body).toEqual({ error: { message: expect.any(String), type, param: expect.anything(), code: code ?? expect.any(String) } });
+    return body.error;
+  };
+  const valid = JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] });
+
+  it('401 for a wrong key and for no key', async () => {
+    await expectError(await post('/v1/chat/completions', valid, { authorization: 'Bearer sk-wrong' }), 401, 'authentication_error', 'invalid_api_key');
+    await expectError(await post('/v1/chat/completions', valid), 401, 'authentication_error');
+  });
+
+  it('400 for malformed JSON, a missing model or messages, and temperature 3', async () => {
+    await expectError(await post('/v1/chat/completions', '{"model": "gpt-4.1", ', auth()), 400, 'invalid_request_error');
+    const noModel = await expectError(await post('/v1/chat/completions', JSON.stringify({ messages: [{ role: 'user', content: 'x' }] }), auth()), 400, 'invalid_request_error');
+    expect(noModel.param).toBe('model');
+    const noMessages = await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1' }), auth()), 400, 'invalid_request_error');
+    expect(noMessages.param).toBe('messages');
+    const hot = await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'x' }], temperature: 3 }), auth()), 400, 'invalid_request_error');
+    expect(hot.param).toBe('temperature');
+  });
+
+  it('404 for an unknown model and an unknown route', async () => {
+    const model = await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }), auth()), 404, 'not_found_error', 'model_not_found');
+    expect(model.message).toContain('no-such-model');
+    await expectError(await post('/v1/nope', valid, auth()), 404, 'not_found_error');
+    await expectError(await fetch(`${platform.baseUrl}/definitely/not/here`), 404, 'not_found_error');
+  });
+});
+
+describe('models', () => {
+  it('lists the catalog in OpenAI shape, and finds ids with a slash, encoded or not', async () => {
+    const client = new OpenAI({ apiKey, baseURL: `${platform.baseUrl}/v1` });
+    const ids = [];
+    for await (const model of client.models.list()) ids.push(model.id);
+    expect(ids).toEqual(expect.arrayContaining(['gpt-4.1', 'meta/llama-3.3-70b-instruct']));
+    for (const path of ['meta/llama-3.3-70b-instruct', 'meta%2Fllama-3.3-70b-instruct']) {
+      const response = await fetch(`${platform.baseUrl}/v1/models/${path}`, { headers: auth() });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ id: 'meta/llama-3.3-70b-instruct', object: 'model', created: expect.any(Number), owned_by: 'meta' });
+    }
+  });
+});
+
+describe('health', () => {
+  it('answers /healthz and /readyz', async () => {
+    expect((await fetch(`${platform.baseUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${platform.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { postgres: 'ok', chat: 'ok', 'rate-limit': 'ok' } });
+  });
+});

@@ -1,0 +1,3 @@
+export * from './test-platform';
+export * from './test-accounts';
+export * from './wait-for';

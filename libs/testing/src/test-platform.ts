@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createPrismaClient, PrismaClient } from '@apitopmix/platform/prisma';
+
+// The launcher is plain CommonJS shared with `npm start` (scripts/lib/platform.js).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const launcher = require('../../../scripts/lib/platform.js') as {
+  startPlatform(options: Record<string, unknown>): Promise<RunningPlatform>;
+  randomPorts(): Promise<Record<string, number>>;
+};
+
+interface ManagedProcess {
+  name: string;
+  running: boolean;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  start(): void;
+  waitReady(timeoutMs?: number): Promise<void>;
+  stop(graceMs?: number): Promise<{ code: number | null; signal: string | null }>;
+  kill(): Promise<unknown>;
+}
+
+export interface RunningPlatform {
+  ports: Record<string, number>;
+  baseUrl: string;
+  sandboxUrl: string;
+  logDir: string;
+  process(name: string): ManagedProcess;
+  restart(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestPlatform extends RunningPlatform {
+  prisma: PrismaClient;
+  shutdown(): Promise<void>;
+}
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\`, which starts the infrastructure and sets it`);
+  return value;
+}
+
+/**
+ * The whole platform on free ports against the real test infrastructure, isolated from any other run by its own
+ * Kafka topic prefix, billing consumer group and Redis key prefix.
+ */
+export async function startTestPlatform(options: { extraEnv?: Record<string, string> } = {}): Promise<TestPlatform> {
+  const run = randomBytes(4).toString('hex');
+  const databaseUrl = required('TEST_DATABASE_URL');
+  const platform = await launcher.startPlatform({
+    ports: await launcher.randomPorts(),
+    databaseUrl,
+    redisUrl: required('TEST_REDIS_URL'),
+    kafkaBrokers: required('TEST_KAFKA_BROKERS'),
+    topicPrefix: `test.${run}.`,
+    consumerGroup: `billing-test-${run}`,
+    rateLimitPrefix: `rl:test:${run}:`,
+    logLevel: 'warn',
+    logDir: join(__dirname, '../../../.local/logs', `test-${run}`),
+    providerEnv: {},
+    extraEnv: options.extraEnv ?? {},
+  });
+  const prisma = createPrismaClient(databaseUrl, { poolMax: 5 });
+  return {
+    ...platform,
+    process: platform.process.bind(platform),
+    restart: platform.restart.bind(platform),
+    stop: platform.stop.bind(platform),
+    prisma,
+    async shutdown() {
+      await platform.stop();
+      await prisma.$disconnect();
+    },
+  };
+}

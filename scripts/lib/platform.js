@@ -1,0 +1,210 @@
+// Starts and stops the gateway's processes: the six services and the sandbox provider, each a `node` process on
+// the compiled output in dist/. Used by `npm start` and by the end-to-end tests (which start their own copy on
+// free ports). CommonJS with node built-ins and installed packages only, so both ESM scripts and jest can load it.
+'use strict';
+const { spawn } = require('node:child_process');
+const { createServer } = require('node:net');
+const { mkdirSync, openSync, closeSync } = require('node:fs');
+const { join } = require('node:path');
+
+const repoRoot = join(__dirname, '..', '..');
+
+/** Providers whose models the sandbox can stand in for, by environment prefix (see libs/catalog/src/providers.ts). */
+const providerPrefixes = ['OPENAI', 'NVIDIA_NIM'];
+
+const defaultPorts = {
+  edge: 8080,
+  chat: 50051,
+  embeddings: 50052,
+  mediaJobs: 50053,
+  billing: 50054,
+  rateLimit: 50055,
+  sandbox: 8090,
+  metricsEdge: 9101,
+  metricsChat: 9102,
+  metricsEmbeddings: 9103,
+  metricsMediaJobs: 9104,
+  metricsBilling: 9105,
+  metricsRateLimit: 9106,
+};
+
+/** Asks the kernel for n distinct free ports on loopback. */
+async function freePorts(n) {
+  const servers = [];
+  const ports = [];
+  for (let i = 0; i < n; i++) {
+    const server = createServer();
+    await new Promise((resolve, reject) => server.listen(0, '127.0.0.1', resolve).once('error', reject));
+    servers.push(server);
+    ports.push(server.address().port);
+  }
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}
+
+async function randomPorts() {
+  const names = Object.keys(defaultPorts);
+  const ports = await freePorts(names.length);
+  return Object.fromEntries(names.map((name, i) => [name, ports[i]]));
+}
+
+/**
+ * The process table. `providerKeys` are real provider keys from the caller's environment; every provider without
+ * one is routed to the sandbox.
+ */
+function serviceDefinitions(options) {
+  const { ports, databaseUrl, redisUrl, kafkaBrokers, topicPrefix = '', consumerGroup = 'billing', rateLimitPrefix = 'rl:', sandboxKey = 'sandbox-key', logLevel = 'info', extraEnv = {} } = options;
+  const local = (port) => `127.0.0.1:${port}`;
+  const sandboxUrl = `http://127.0.0.1:${ports.sandbox}/v1`;
+  const upstreamEnv = {};
+  const sandboxed = [];
+  for (const prefix of providerPrefixes) {
+    const realKey = (options.providerEnv ?? {})[`${prefix}_API_KEY`];
+    if (realKey) {
+      upstreamEnv[`${prefix}_API_KEY`] = realKey;
+      const baseUrl = (options.providerEnv ?? {})[`${prefix}_BASE_URL`];
+      if (baseUrl) upstreamEnv[`${prefix}_BASE_URL`] = baseUrl;
+    } else {
+      upstreamEnv[`${prefix}_BASE_URL`] = sandboxUrl;
+      upstreamEnv[`${prefix}_API_KEY`] = sandboxKey;
+      sandboxed.push(prefix);
+    }
+  }
+  const common = { LOG_LEVEL: logLevel, ...extraEnv };
+  const kafka = { KAFKA_BROKERS: kafkaBrokers, KAFKA_TOPIC_PREFIX: topicPrefix };
+  return {
+    sandboxed,
+    services: [
+      { name: 'sandbox-provider', script: 'dist/sandbox/provider/src/main.js', ready: { http: `http://127.0.0.1:${ports.sandbox}/_sandbox/settings` }, env: { ...common, SANDBOX_PORT: String(ports.sandbox), SANDBOX_API_KEY: sandboxKey } },
+      { name: 'rate-limit', script: 'dist/services/rate-limit/src/main.js', ready: { grpc: local(ports.rateLimit) }, env: { ...common, RATE_LIMIT_GRPC_URL: local(ports.rateLimit), REDIS_URL: redisUrl, RATE_LIMIT_KEY_PREFIX: rateLimitPrefix, METRICS_PORT: String(ports.metricsRateLimit) } },
+      { name: 'billing', script: 'dist/services/billing/src/main.js', ready: { grpc: local(ports.billing) }, env: { ...common, ...kafka, BILLING_GRPC_URL: local(ports.billing), DATABASE_URL: databaseUrl, BILLING_CONSUMER_GROUP: consumerGroup, METRICS_PORT: String(ports.metricsBilling) } },
+      { name: 'chat', script: 'dist/services/chat/src/main.js', ready: { grpc: local(ports.chat) }, env: { ...common, ...kafka, ...upstreamEnv, CHAT_GRPC_URL: local(ports.chat), METRICS_PORT: String(ports.metricsChat) } },
+      { name: 'embeddings', script: 'dist/services/embeddings/src/main.js', ready: { grpc: local(ports.embeddings) }, env: { ...common, EMBEDDINGS_GRPC_URL: local(ports.embeddings), METRICS_PORT: String(ports.metricsEmbeddings) } },
+      { name: 'media-jobs', script: 'dist/services/media-jobs/src/main.js', ready: { grpc: local(ports.mediaJobs) }, env: { ...common, MEDIA_JOBS_GRPC_URL: local(ports.mediaJobs), METRICS_PORT: String(ports.metricsMediaJobs) } },
+      { name: 'edge', script: 'dist/services/edge/src/main.js', ready: { http: `http://127.0.0.1:${ports.edge}/readyz` }, env: { ...common, EDGE_PORT: String(ports.edge), DATABASE_URL: databaseUrl, CHAT_GRPC_URL: local(ports.chat), RATE_LIMIT_GRPC_URL: local(ports.rateLimit), METRICS_PORT: String(ports.metricsEdge) } },
+    ],
+  };
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function httpReady(url) {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function grpcServing(address) {
+  const grpc = require('@grpc/grpc-js');
+  const { service } = require('grpc-health-check');
+  const Client = grpc.makeGenericClientConstructor(service, 'Health');
+  const client = new Client(address, grpc.credentials.createInsecure());
+  return new Promise((resolve) => {
+    client.check({ service: '' }, { deadline: Date.now() + 1_000 }, (error, response) => {
+      client.close();
+      resolve(!error && (response.status === 'SERVING' || response.status === 1));
+    });
+  });
+}
+
+class ManagedProcess {
+  constructor(definition, logDir) {
+    this.definition = definition;
+    this.logFile = join(logDir, `${definition.name}.log`);
+    this.child = undefined;
+    this.exited = undefined;
+  }
+
+  get name() {
+    return this.definition.name;
+  }
+
+  start() {
+    const out = openSync(this.logFile, 'a');
+    this.child = spawn(process.execPath, ['--enable-source-maps', this.definition.script], {
+      cwd: repoRoot,
+      env: { ...process.env, ...this.definition.env },
+      stdio: ['ignore', out, out],
+    });
+    closeSync(out);
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  get running() {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async waitReady(timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    const { http, grpc } = this.definition.ready;
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`${this.name} exited during start-up; see ${this.logFile}`);
+      if (http ? await httpReady(http) : await grpcServing(grpc)) return;
+      await sleep(150);
+    }
+    throw new Error(`${this.name} not ready after ${timeoutMs} ms; see ${this.logFile}`);
+  }
+
+  /** SIGTERM, then SIGKILL after graceMs. Resolves with how it exited. */
+  async stop(graceMs = 15_000) {
+    if (!this.running) return this.exited;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.running && this.child.kill('SIGKILL'), graceMs);
+    const result = await this.exited;
+    clearTimeout(timer);
+    return result;
+  }
+
+  async kill() {
+    if (!this.running) return this.exited;
+    this.child.kill('SIGKILL');
+    return this.exited;
+  }
+}
+
+/**
+ * Starts every process in dependency order (peers before the edge) and waits until each reports ready.
+ * Returns handles to stop, kill or restart any of them.
+ */
+async function startPlatform(options) {
+  const ports = options.ports ?? defaultPorts;
+  const logDir = options.logDir ?? join(repoRoot, '.local', 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const { services, sandboxed } = serviceDefinitions({ ...options, ports });
+  const processes = new Map(services.map((definition) => [definition.name, new ManagedProcess(definition, logDir)]));
+  const backends = [...processes.values()].filter((p) => p.name !== 'edge');
+  try {
+    for (const p of backends) p.start();
+    await Promise.all(backends.map((p) => p.waitReady(options.readyTimeoutMs)));
+    const edge = processes.get('edge');
+    edge.start();
+    await edge.waitReady(options.readyTimeoutMs);
+  } catch (error) {
+    await Promise.all([...processes.values()].map((p) => p.stop(2_000)));
+    throw error;
+  }
+  return {
+    ports,
+    sandboxed,
+    logDir,
+    baseUrl: `http://127.0.0.1:${ports.edge}`,
+    sandboxUrl: `http://127.0.0.1:${ports.sandbox}`,
+    process: (name) => processes.get(name),
+    async restart(name) {
+      const p = processes.get(name);
+      await p.stop();
+      p.start();
+      await p.waitReady(options.readyTimeoutMs);
+    },
+    /** The edge first, so no new work arrives while the rest finish theirs. */
+    async stop() {
+      await processes.get('edge').stop();
+      await Promise.all(backends.map((p) => p.stop()));
+    },
+  };
+}
+
+module.exports = { startPlatform, randomPorts, freePorts, defaultPorts, repoRoot };
