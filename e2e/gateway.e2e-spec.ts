@@ -121,7 +121,8 @@ describe('errors in the documented shape', () => {
   const expectError = async (response: Response, status: number, type: string, code?: string) => {
     expect(response.status).toBe(status);
     const body = await response.json();
-    expect(body).toEqual({ error: { message: expect.any(String), type, param: expect.anything(), code: code ?? expect.any(String) } });
+    expect(body).toEqual({ error: { message: expect.any(String), type, param: body.error.param, code: code ?? expect.any(String) } });
+    expect(body.error.param === null || typeof body.error.param === 'string').toBe(true);
     return body.error;
   };
   const valid = JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'hi' }] });
