@@ -223,7 +223,7 @@ describe('Redis unreachable or slow: fail open within 20 ms', () => {
       const response = await service.admit({ apiKeyId: 'k', limits: { requestsPerMinute: 10, tokensPerMinute: 0 }, estimatedTokens: 0 });
       const elapsed = performance.now() - started;
       expect(response).toMatchObject({ allowed: true, degraded: true });
-      expect(elapsed).toBeGreaterThanOrEqual(14); // it really waited for the 15 ms budget
+      expect(elapsed).toBeGreaterThanOrEqual(9); // it really waited for the 10 ms budget
       expect(elapsed).toBeLessThan(20);
       expect(await metricValue(registry, 'ratelimit_redis_failures_total')).toBe(1);
       await slow.replied(); // the late reply is dropped, not counted twice

@@ -11,7 +11,7 @@ interface RateLimitCommands {
 
 /**
  * The client's own command timeout is only a backstop that reaps replies which never come: the service answers its
- * caller after its 15 ms budget (withDeadline), which, unlike ioredis's timer, does not mistake a reply already in the
+ * caller after its 10 ms budget (withDeadline), which, unlike ioredis's timer, does not mistake a reply already in the
  * socket for a timeout when the event loop was busy.
  */
 const COMMAND_BACKSTOP_MS = 1_000;
