@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import OpenAI from 'openai';
 import { createTestAccount, ledgerRows, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
 
@@ -18,12 +20,15 @@ afterAll(async () => {
 const post = (path: string, body: string, headers: Record<string, string> = {}) =>
   fetch(`${platform.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 const auth = () => ({ authorization: `Bearer ${apiKey}` });
+// Response bodies are whatever the wire says; the assertions check their shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = (response: Response): Promise<any> => response.json();
 
 describe('the spec quick test', () => {
   it('answers a chat completion in the documented shape, with the five rate-limit headers', async () => {
     const response = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hello!' }] }), auth());
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await json(response);
     expect(body).toMatchObject({
       id: expect.stringMatching(/^chatcmpl-/),
       object: 'chat.completion',
@@ -43,7 +48,7 @@ describe('the spec quick test', () => {
   it('sends the upstream its own model id and the configured provider key, never the caller key', async () => {
     await fetch(`${platform.sandboxUrl}/_sandbox/requests`, { method: 'DELETE' });
     await post('/v1/chat/completions', JSON.stringify({ model: 'meta/llama-3.3-70b-instruct', messages: [{ role: 'user', content: 'hi' }], some_vendor_field: 7 }), auth());
-    const { requests } = await (await fetch(`${platform.sandboxUrl}/_sandbox/requests`)).json();
+    const { requests } = await json(await fetch(`${platform.sandboxUrl}/_sandbox/requests`));
     const upstream = requests.find((r: { path: string }) => r.path === '/v1/chat/completions');
     expect(upstream.body).toMatchObject({ model: 'meta/llama-3.3-70b-instruct', some_vendor_field: 7 });
     expect(JSON.stringify(upstream.headers)).not.toContain(apiKey.slice(7, 20));
@@ -89,7 +94,7 @@ describe('streaming with the official openai SDK', () => {
       await reader.read();
       await reader.cancel();
       const aborted = await waitFor(
-        async () => ((await (await fetch(`${platform.sandboxUrl}/_sandbox/requests`)).json()).requests as { path: string; aborted: boolean }[]).find((r) => r.path === '/v1/chat/completions'),
+        async () => ((await json(await fetch(`${platform.sandboxUrl}/_sandbox/requests`))).requests as { path: string; aborted: boolean }[]).find((r) => r.path === '/v1/chat/completions'),
         (r) => r?.aborted === true,
         1_000,
       );
@@ -104,7 +109,7 @@ describe('billing through Kafka', () => {
   it("puts a request's usage in the ledger within 2 seconds", async () => {
     const { accountId: id, apiKey: key } = await createTestAccount(platform.prisma);
     const response = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Bill me' }] }), { authorization: `Bearer ${key}` });
-    const { usage } = await response.json();
+    const { usage } = await json(response);
     const sentAt = Date.now();
     const rows = await waitFor(() => ledgerRows(platform.prisma, id), (r) => r.length === 1, 2_000);
     expect(Date.now() - sentAt).toBeLessThan(2_000);
@@ -120,7 +125,7 @@ describe('billing through Kafka', () => {
 describe('errors in the documented shape', () => {
   const expectError = async (response: Response, status: number, type: string, code?: string) => {
     expect(response.status).toBe(status);
-    const body = await response.json();
+    const body = await json(response);
     expect(body).toEqual({ error: { message: expect.any(String), type, param: body.error.param, code: code ?? expect.any(String) } });
     expect(body.error.param === null || typeof body.error.param === 'string').toBe(true);
     return body.error;
@@ -159,7 +164,7 @@ describe('models', () => {
     for (const path of ['meta/llama-3.3-70b-instruct', 'meta%2Fllama-3.3-70b-instruct']) {
       const response = await fetch(`${platform.baseUrl}/v1/models/${path}`, { headers: auth() });
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ id: 'meta/llama-3.3-70b-instruct', object: 'model', created: expect.any(Number), owned_by: 'meta' });
+      expect(await json(response)).toEqual({ id: 'meta/llama-3.3-70b-instruct', object: 'model', created: expect.any(Number), owned_by: 'meta' });
     }
   });
 });
@@ -169,6 +174,36 @@ describe('health', () => {
     expect((await fetch(`${platform.baseUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${platform.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { postgres: 'ok', chat: 'ok', 'rate-limit': 'ok' } });
+    expect(await json(ready)).toMatchObject({ status: 'ready', checks: { postgres: 'ok', chat: 'ok', 'rate-limit': 'ok' } });
+  });
+});
+
+describe('trace context', () => {
+  it('follows a request from HTTP through gRPC into its Kafka usage event', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const response = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'trace me' }] }), {
+      ...auth(),
+      traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01`,
+    });
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-request-id');
+    const kafka = new Kafka({ brokers: [process.env.TEST_KAFKA_BROKERS!], logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `trace-test-${randomBytes(4).toString('hex')}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${platform.topicPrefix}usage.events.v1`, fromBeginning: true });
+    const found = new Promise<Record<string, string>>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          if (JSON.parse(message.value!.toString()).requestId !== requestId) return;
+          resolve(Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])));
+        },
+      });
+    });
+    try {
+      const headers = await Promise.race([found, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('usage event not found')), 15_000))]);
+      expect(headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+    } finally {
+      await consumer.disconnect();
+    }
   });
 });

@@ -23,7 +23,8 @@ const env = {
   APITOPMIX_SOAK: soak ? '1' : '',
 };
 const jest = join(repoRoot, 'node_modules/.bin/jest');
-const args = soak ? ['--selectProjects', 'e2e', '--runInBand', '--testNamePattern', 'soak'] : ['--runInBand'];
+// The soak runs are the durability specs with APITOPMIX_SOAK=1: thousands of requests, repeated kills.
+const args = soak ? ['e2e/billing-durability', '--selectProjects', 'e2e', '--runInBand'] : ['--runInBand'];
 log(`running ${soak ? 'soak' : 'all'} tests`);
 const result = spawnSync(jest, [...args, ...process.argv.slice(2).filter((a) => a !== '--soak')], { cwd: repoRoot, env, stdio: 'inherit' });
 log(`tests finished in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createPrismaClient, PrismaClient } from '@apitopmix/platform/prisma';
 
 // The launcher is plain CommonJS shared with `npm start` (scripts/lib/platform.js).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports, @nx/enforce-module-boundaries -- a script, not a library
 const launcher = require('../../../scripts/lib/platform.js') as {
   startPlatform(options: Record<string, unknown>): Promise<RunningPlatform>;
   randomPorts(): Promise<Record<string, number>>;
@@ -31,6 +31,8 @@ export interface RunningPlatform {
 
 export interface TestPlatform extends RunningPlatform {
   prisma: PrismaClient;
+  /** This run's Kafka topic prefix: `${topicPrefix}usage.events.v1` is its usage topic. */
+  topicPrefix: string;
   shutdown(): Promise<void>;
 }
 
@@ -47,12 +49,13 @@ function required(name: string): string {
 export async function startTestPlatform(options: { extraEnv?: Record<string, string> } = {}): Promise<TestPlatform> {
   const run = randomBytes(4).toString('hex');
   const databaseUrl = required('TEST_DATABASE_URL');
+  const topicPrefix = `test.${run}.`;
   const platform = await launcher.startPlatform({
     ports: await launcher.randomPorts(),
     databaseUrl,
     redisUrl: required('TEST_REDIS_URL'),
     kafkaBrokers: required('TEST_KAFKA_BROKERS'),
-    topicPrefix: `test.${run}.`,
+    topicPrefix,
     consumerGroup: `billing-test-${run}`,
     rateLimitPrefix: `rl:test:${run}:`,
     logLevel: 'warn',
@@ -67,6 +70,7 @@ export async function startTestPlatform(options: { extraEnv?: Record<string, str
     restart: platform.restart.bind(platform),
     stop: platform.stop.bind(platform),
     prisma,
+    topicPrefix,
     async shutdown() {
       await platform.stop();
       await prisma.$disconnect();

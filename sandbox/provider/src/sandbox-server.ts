@@ -13,7 +13,6 @@ import {
   redactHeaders,
   redactPath,
   RequestLog,
-  type RequestRecord,
 } from './shared/request-log';
 import { SandboxRouter, type SandboxContext } from './shared/sandbox-router';
 import { DEFAULT_SANDBOX_SETTINGS, sandboxSettingsSchema, type SandboxSettings } from './shared/sandbox-settings';

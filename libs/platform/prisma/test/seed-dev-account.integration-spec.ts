@@ -10,7 +10,7 @@ import {
   ensureDevAccount,
   hashApiKey,
   PrismaClient,
-} from '@apitopmix/platform/prisma';
+} from '../src';
 import { testDatabaseUrl } from './test-database-url';
 
 const CREDIT = 100_000_000n;
