@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import OpenAI from 'openai';
-import { createTestAccount, ledgerRows, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
+import { createTestAccount, ledgerRows, runPythonExample, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
 
 jest.setTimeout(60_000);
 
@@ -66,6 +66,11 @@ describe('streaming with the official openai SDK', () => {
     expect(pieces.length).toBeGreaterThan(3);
     expect(pieces.join('')).toMatch(/Sandbox reply/);
   });
+
+  it("runs the spec's Python streaming example as written (official Python SDK)", () => {
+    const printed = runPythonExample('spec_streaming_example.py', { baseUrl: platform.baseUrl, apiKey });
+    expect(printed).toMatch(/^Sandbox reply to "Write a poem about AI\.": \w+/);
+  }, 180_000); // the first run creates the Python environment from PyPI
 
   it('ends the event stream with data: [DONE], and carries usage only when asked', async () => {
     const read = async (includeUsage: boolean) => {

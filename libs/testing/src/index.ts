@@ -1,3 +1,4 @@
 export * from './test-platform';
 export * from './test-accounts';
 export * from './wait-for';
+export * from './python-sdk';
