@@ -28,6 +28,19 @@ const defaultPorts = {
   metricsRateLimit: 9106,
 };
 
+/** The default ports, each overridable as APITOPMIX_<NAME>_PORT (e.g. APITOPMIX_EDGE_PORT, APITOPMIX_METRICS_CHAT_PORT). */
+function portsFromEnv(env = process.env) {
+  const ports = {};
+  for (const [name, fallback] of Object.entries(defaultPorts)) {
+    const variable = `APITOPMIX_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_PORT`;
+    const raw = env[variable];
+    const value = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${variable} must be a port number, got "${raw}"`);
+    ports[name] = value;
+  }
+  return ports;
+}
+
 /** Asks the kernel for n distinct free ports on loopback. */
 async function freePorts(n) {
   const servers = [];
@@ -170,7 +183,7 @@ class ManagedProcess {
  * Returns handles to stop, kill or restart any of them.
  */
 async function startPlatform(options) {
-  const ports = options.ports ?? defaultPorts;
+  const ports = options.ports ?? portsFromEnv();
   const logDir = options.logDir ?? join(repoRoot, '.local', 'logs');
   mkdirSync(logDir, { recursive: true });
   const { services, sandboxed } = serviceDefinitions({ ...options, ports });
@@ -207,4 +220,4 @@ async function startPlatform(options) {
   };
 }
 
-module.exports = { startPlatform, randomPorts, freePorts, defaultPorts, repoRoot };
+module.exports = { startPlatform, randomPorts, freePorts, defaultPorts, portsFromEnv, repoRoot };

@@ -50,13 +50,21 @@ export class AppModule implements OnApplicationBootstrap {
     };
   }
 
-  /** Kafka being away at boot does not stop chat: usage waits in the producer's queue until it is back. */
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Kafka being away at boot does not stop chat from serving: the topic and the producer connection are set up in
+   * the background, retried until they succeed, and usage waits in the producer's queue meanwhile.
+   */
+  onApplicationBootstrap(): void {
+    void this.prepareKafka();
+  }
+
+  private async prepareKafka(attempt = 1): Promise<void> {
     try {
       await ensureTopics(this.kafka, [topicName(topics.usageEvents, this.config.KAFKA_TOPIC_PREFIX)]);
       await this.producer.connect();
     } catch (error) {
-      this.logger.warn({ err: error }, 'Kafka not reachable at boot; usage events will queue until it is');
+      this.logger.warn({ err: error, attempt }, 'Kafka not reachable; usage events queue until it is');
+      setTimeout(() => void this.prepareKafka(attempt + 1), Math.min(1_000 * attempt, 10_000)).unref();
     }
   }
 }
