@@ -34,7 +34,12 @@ async function send(apiKey: string, count: number, concurrency = 10): Promise<nu
 
 /** Every distinct usage event exactly once, and the balance equal to the credit minus the rows. */
 async function expectLedgerExact(accountId: string, expectedRows: number): Promise<void> {
-  const rows = await waitFor(() => ledgerRows(platform.prisma, accountId), (r) => r.length >= expectedRows, 60_000, 200);
+  const rows = await waitFor(
+    () => ledgerRows(platform.prisma, accountId),
+    (r) => r.length >= expectedRows,
+    60_000,
+    200,
+  );
   // Give any duplicate a chance to appear before declaring there is none.
   await new Promise((r) => setTimeout(r, 1_000));
   const final = await ledgerRows(platform.prisma, accountId);
@@ -60,23 +65,27 @@ it('billing stopped: 100 requests still succeed, and once it is back the ledger 
   await expectLedgerExact(accountId, 100);
 });
 
-it(`billing SIGKILLed ${soak ? 'every 10 s during 3,000 requests' : 'once during 200 requests'}: nothing lost, nothing twice`, async () => {
-  const { accountId, apiKey } = await createTestAccount(platform.prisma, { name: 'billing-killed' });
-  const total = soak ? 3_000 : 200;
-  const billing = platform.process('billing');
-  let done = false;
-  const traffic = send(apiKey, total, 8).finally(() => (done = true));
-  let kills = 0;
-  do {
-    await new Promise((r) => setTimeout(r, soak ? 10_000 : 300));
-    if (done && kills > 0) break;
-    await billing.kill();
-    kills += 1;
-    billing.start();
-    await billing.waitReady();
-  } while (soak && !done);
-  const statuses = await traffic;
-  expect(kills).toBeGreaterThanOrEqual(1);
-  expect(statuses.filter((s) => s === 200)).toHaveLength(total);
-  await expectLedgerExact(accountId, total);
-}, soak ? 1_800_000 : 180_000);
+it(
+  `billing SIGKILLed ${soak ? 'every 10 s during 3,000 requests' : 'once during 200 requests'}: nothing lost, nothing twice`,
+  async () => {
+    const { accountId, apiKey } = await createTestAccount(platform.prisma, { name: 'billing-killed' });
+    const total = soak ? 3_000 : 200;
+    const billing = platform.process('billing');
+    let done = false;
+    const traffic = send(apiKey, total, 8).finally(() => (done = true));
+    let kills = 0;
+    do {
+      await new Promise((r) => setTimeout(r, soak ? 10_000 : 300));
+      if (done && kills > 0) break;
+      await billing.kill();
+      kills += 1;
+      billing.start();
+      await billing.waitReady();
+    } while (soak && !done);
+    const statuses = await traffic;
+    expect(kills).toBeGreaterThanOrEqual(1);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(total);
+    await expectLedgerExact(accountId, total);
+  },
+  soak ? 1_800_000 : 180_000,
+);

@@ -47,7 +47,11 @@ describe('the spec quick test', () => {
 
   it('sends the upstream its own model id and the configured provider key, never the caller key', async () => {
     await fetch(`${platform.sandboxUrl}/_sandbox/requests`, { method: 'DELETE' });
-    await post('/v1/chat/completions', JSON.stringify({ model: 'meta/llama-3.3-70b-instruct', messages: [{ role: 'user', content: 'hi' }], some_vendor_field: 7 }), auth());
+    await post(
+      '/v1/chat/completions',
+      JSON.stringify({ model: 'meta/llama-3.3-70b-instruct', messages: [{ role: 'user', content: 'hi' }], some_vendor_field: 7 }),
+      auth(),
+    );
     const { requests } = await json(await fetch(`${platform.sandboxUrl}/_sandbox/requests`));
     const upstream = requests.find((r: { path: string }) => r.path === '/v1/chat/completions');
     expect(upstream.body).toMatchObject({ model: 'meta/llama-3.3-70b-instruct', some_vendor_field: 7 });
@@ -74,7 +78,12 @@ describe('streaming with the official openai SDK', () => {
 
   it('ends the event stream with data: [DONE], and carries usage only when asked', async () => {
     const read = async (includeUsage: boolean) => {
-      const body = { model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hello!' }], stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) };
+      const body = {
+        model: 'gpt-4.1',
+        messages: [{ role: 'user', content: 'Hello!' }],
+        stream: true,
+        ...(includeUsage ? { stream_options: { include_usage: true } } : {}),
+      };
       const response = await post('/v1/chat/completions', JSON.stringify(body), auth());
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -91,21 +100,36 @@ describe('streaming with the official openai SDK', () => {
   });
 
   it('cancels the upstream when the client goes away', async () => {
-    await fetch(`${platform.sandboxUrl}/_sandbox/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chunkDelayMs: 50 }) });
+    await fetch(`${platform.sandboxUrl}/_sandbox/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chunkDelayMs: 50 }),
+    });
     await fetch(`${platform.sandboxUrl}/_sandbox/requests`, { method: 'DELETE' });
     try {
-      const response = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'long' }], stream: true, max_tokens: 400 }), auth());
+      const response = await post(
+        '/v1/chat/completions',
+        JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'long' }], stream: true, max_tokens: 400 }),
+        auth(),
+      );
       const reader = response.body!.getReader();
       await reader.read();
       await reader.cancel();
       const aborted = await waitFor(
-        async () => ((await json(await fetch(`${platform.sandboxUrl}/_sandbox/requests`))).requests as { path: string; aborted: boolean }[]).find((r) => r.path === '/v1/chat/completions'),
+        async () =>
+          ((await json(await fetch(`${platform.sandboxUrl}/_sandbox/requests`))).requests as { path: string; aborted: boolean }[]).find(
+            (r) => r.path === '/v1/chat/completions',
+          ),
         (r) => r?.aborted === true,
         1_000,
       );
       expect(aborted?.aborted).toBe(true);
     } finally {
-      await fetch(`${platform.sandboxUrl}/_sandbox/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ chunkDelayMs: 0 }) });
+      await fetch(`${platform.sandboxUrl}/_sandbox/settings`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chunkDelayMs: 0 }),
+      });
     }
   });
 });
@@ -113,12 +137,23 @@ describe('streaming with the official openai SDK', () => {
 describe('billing through Kafka', () => {
   it("puts a request's usage in the ledger within 2 seconds", async () => {
     const { accountId: id, apiKey: key } = await createTestAccount(platform.prisma);
-    const response = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Bill me' }] }), { authorization: `Bearer ${key}` });
+    const response = await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Bill me' }] }), {
+      authorization: `Bearer ${key}`,
+    });
     const { usage } = await json(response);
     const sentAt = Date.now();
-    const rows = await waitFor(() => ledgerRows(platform.prisma, id), (r) => r.length === 1, 2_000);
+    const rows = await waitFor(
+      () => ledgerRows(platform.prisma, id),
+      (r) => r.length === 1,
+      2_000,
+    );
     expect(Date.now() - sentAt).toBeLessThan(2_000);
-    expect(rows[0]).toMatchObject({ model: 'gpt-4.1', inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, priceVersion: expect.any(String) });
+    expect(rows[0]).toMatchObject({
+      model: 'gpt-4.1',
+      inputTokens: usage.prompt_tokens,
+      outputTokens: usage.completion_tokens,
+      priceVersion: expect.any(String),
+    });
     // gpt-4.1 at $2 / $8 per million tokens, rounded up to the micro-dollar.
     const expected = -BigInt(Math.ceil((usage.prompt_tokens * 2_000_000 + usage.completion_tokens * 8_000_000) / 1_000_000));
     expect(rows[0].amountMicros).toBe(expected);
@@ -144,16 +179,29 @@ describe('errors in the documented shape', () => {
 
   it('400 for malformed JSON, a missing model or messages, and temperature 3', async () => {
     await expectError(await post('/v1/chat/completions', '{"model": "gpt-4.1", ', auth()), 400, 'invalid_request_error');
-    const noModel = await expectError(await post('/v1/chat/completions', JSON.stringify({ messages: [{ role: 'user', content: 'x' }] }), auth()), 400, 'invalid_request_error');
+    const noModel = await expectError(
+      await post('/v1/chat/completions', JSON.stringify({ messages: [{ role: 'user', content: 'x' }] }), auth()),
+      400,
+      'invalid_request_error',
+    );
     expect(noModel.param).toBe('model');
     const noMessages = await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1' }), auth()), 400, 'invalid_request_error');
     expect(noMessages.param).toBe('messages');
-    const hot = await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'x' }], temperature: 3 }), auth()), 400, 'invalid_request_error');
+    const hot = await expectError(
+      await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'x' }], temperature: 3 }), auth()),
+      400,
+      'invalid_request_error',
+    );
     expect(hot.param).toBe('temperature');
   });
 
   it('404 for an unknown model and an unknown route', async () => {
-    const model = await expectError(await post('/v1/chat/completions', JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }), auth()), 404, 'not_found_error', 'model_not_found');
+    const model = await expectError(
+      await post('/v1/chat/completions', JSON.stringify({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }), auth()),
+      404,
+      'not_found_error',
+      'model_not_found',
+    );
     expect(model.message).toContain('no-such-model');
     await expectError(await post('/v1/nope', valid, auth()), 404, 'not_found_error');
     await expectError(await fetch(`${platform.baseUrl}/definitely/not/here`), 404, 'not_found_error');

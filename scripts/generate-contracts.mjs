@@ -8,7 +8,8 @@ import { run, commandExists, log } from './lib/proc.mjs';
 if (!commandExists('protoc')) {
   log('installing protoc (protobuf-compiler)');
   const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-  const apt = (...args) => run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = (...args) =>
+    run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   apt('update', '-qq');
   apt('install', '-y', '-qq', '--no-install-recommends', 'protobuf-compiler');
 }
@@ -26,11 +27,16 @@ const walk = (dir) => {
 walk(protoDir);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-run('protoc', [
-  `--plugin=protoc-gen-ts_proto=${join(repoRoot, 'node_modules/.bin/protoc-gen-ts_proto')}`,
-  `--ts_proto_out=${out}`,
-  '--ts_proto_opt=outputServices=grpc-js,esModuleInterop=true,forceLong=string,env=node,useDate=false',
-  '-I', protoDir,
-  ...files.sort(),
-], { cwd: repoRoot });
+run(
+  'protoc',
+  [
+    `--plugin=protoc-gen-ts_proto=${join(repoRoot, 'node_modules/.bin/protoc-gen-ts_proto')}`,
+    `--ts_proto_out=${out}`,
+    '--ts_proto_opt=outputServices=grpc-js,esModuleInterop=true,forceLong=string,env=node,useDate=false',
+    '-I',
+    protoDir,
+    ...files.sort(),
+  ],
+  { cwd: repoRoot },
+);
 log(`generated ${files.length} contracts into ${relative(repoRoot, out)}`);

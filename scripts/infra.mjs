@@ -16,9 +16,10 @@ let aptUpdated = false;
 function aptInstall(...packages) {
   if (!commandExists('apt-get')) throw new Error(`missing ${packages.join(', ')} and no apt-get to install them`);
   const sudo = isRoot ? [] : ['sudo', '-n'];
-  const apt = (args) => run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  const apt = (args) =>
+    run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   if (!aptUpdated) {
     log('apt-get update');
     apt(['update', '-qq']);
@@ -61,13 +62,40 @@ async function postgresUp() {
     const pwfile = join(dir, 'superuser.pw');
     writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
     if (isRoot) chownSync(pwfile, postgresIds().uid, postgresIds().gid);
-    run(...asPostgres(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--pwfile', pwfile, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-locale']));
+    run(
+      ...asPostgres(join(bin, 'initdb'), [
+        '-D',
+        data,
+        '-U',
+        'postgres',
+        '--pwfile',
+        pwfile,
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        '-E',
+        'UTF8',
+        '--no-locale',
+      ]),
+    );
   }
   if (await portOpen(port)) {
     log(`PostgreSQL already listening on ${port}`);
   } else {
     log(`starting PostgreSQL on 127.0.0.1:${port}`);
-    run(...asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'postgres.log'), '-w', '-t', '60', '-o', `-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on`, 'start']));
+    run(
+      ...asPostgres(join(bin, 'pg_ctl'), [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'postgres.log'),
+        '-w',
+        '-t',
+        '60',
+        '-o',
+        `-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on`,
+        'start',
+      ]),
+    );
   }
   const psql = (sql, db = 'postgres') =>
     run(...asPostgres('psql', ['-h', sockets, '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-tAc', sql])).stdout.trim();
@@ -81,7 +109,9 @@ async function postgresUp() {
 }
 
 function postgresIds() {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   if (!line) throw new Error('no postgres user: install the postgresql package');
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -123,7 +153,11 @@ function kafkaLibs() {
   if (!commandExists('mvn')) aptInstall('maven');
   log('fetching the Apache Kafka broker from Maven Central');
   mkdirSync(libs, { recursive: true });
-  run('mvn', ['-q', '-B', '-f', join(repoRoot, 'deploy/local/kafka/pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libs}`], { stdio: 'inherit' });
+  run(
+    'mvn',
+    ['-q', '-B', '-f', join(repoRoot, 'deploy/local/kafka/pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libs}`],
+    { stdio: 'inherit' },
+  );
   return libs;
 }
 
@@ -189,18 +223,46 @@ async function kafkaUp() {
   if (!existsSync(join(dir, 'data', 'meta.properties'))) {
     log('formatting Kafka storage (KRaft, single node)');
     const clusterId = randomBytes(16).toString('base64url');
-    run('java', ['-cp', classpath, `-Dlog4j2.configurationFile=${log4j}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props, '--standalone', '-g']);
+    run('java', [
+      '-cp',
+      classpath,
+      `-Dlog4j2.configurationFile=${log4j}`,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      props,
+      '--standalone',
+      '-g',
+    ]);
   }
   log(`starting Kafka on 127.0.0.1:${port}`);
   spawnDetached(
     'java',
-    ['-Xms256m', '-Xmx512m', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true', `-Dlog4j2.configurationFile=${log4j}`, `-Dkafka.logs.dir=${dir}`, '-cp', classpath, 'kafka.Kafka', props],
+    [
+      '-Xms256m',
+      '-Xmx512m',
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${log4j}`,
+      `-Dkafka.logs.dir=${dir}`,
+      '-cp',
+      classpath,
+      'kafka.Kafka',
+      props,
+    ],
     { logFile: join(dir, 'stdout.log'), pidFile },
   );
-  await waitFor('Kafka', async () => {
-    if (!isAlive(readPid(pidFile))) throw new Error(`Kafka exited during start-up; see ${join(dir, 'broker.log')} and ${join(dir, 'stdout.log')}`);
-    return portOpen(port);
-  }, { timeoutMs: 90_000, intervalMs: 300 });
+  await waitFor(
+    'Kafka',
+    async () => {
+      if (!isAlive(readPid(pidFile))) throw new Error(`Kafka exited during start-up; see ${join(dir, 'broker.log')} and ${join(dir, 'stdout.log')}`);
+      return portOpen(port);
+    },
+    { timeoutMs: 90_000, intervalMs: 300 },
+  );
 }
 
 async function up() {

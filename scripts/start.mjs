@@ -35,7 +35,9 @@ try {
 }
 
 if (platform.sandboxed.length > 0) {
-  log(`no real keys for ${platform.sandboxed.join(', ')}: those models answer from the SANDBOX provider at ${platform.sandboxUrl} (deterministic test replies)`);
+  log(
+    `no real keys for ${platform.sandboxed.join(', ')}: those models answer from the SANDBOX provider at ${platform.sandboxUrl} (deterministic test replies)`,
+  );
 }
 process.stdout.write(`
 ApiTopMix is running.

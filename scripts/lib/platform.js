@@ -66,7 +66,18 @@ async function randomPorts() {
  * one is routed to the sandbox.
  */
 function serviceDefinitions(options) {
-  const { ports, databaseUrl, redisUrl, kafkaBrokers, topicPrefix = '', consumerGroup = 'billing', rateLimitPrefix = 'rl:', sandboxKey = 'sandbox-key', logLevel = 'info', extraEnv = {} } = options;
+  const {
+    ports,
+    databaseUrl,
+    redisUrl,
+    kafkaBrokers,
+    topicPrefix = '',
+    consumerGroup = 'billing',
+    rateLimitPrefix = 'rl:',
+    sandboxKey = 'sandbox-key',
+    logLevel = 'info',
+    extraEnv = {},
+  } = options;
   const local = (port) => `127.0.0.1:${port}`;
   const sandboxUrl = `http://127.0.0.1:${ports.sandbox}/v1`;
   const upstreamEnv = {};
@@ -88,13 +99,68 @@ function serviceDefinitions(options) {
   return {
     sandboxed,
     services: [
-      { name: 'sandbox-provider', script: 'dist/sandbox/provider/src/main.js', ready: { http: `http://127.0.0.1:${ports.sandbox}/_sandbox/settings` }, env: { ...common, SANDBOX_PORT: String(ports.sandbox), SANDBOX_API_KEY: sandboxKey } },
-      { name: 'rate-limit', script: 'dist/services/rate-limit/src/main.js', ready: { grpc: local(ports.rateLimit) }, env: { ...common, RATE_LIMIT_GRPC_URL: local(ports.rateLimit), REDIS_URL: redisUrl, RATE_LIMIT_KEY_PREFIX: rateLimitPrefix, METRICS_PORT: String(ports.metricsRateLimit) } },
-      { name: 'billing', script: 'dist/services/billing/src/main.js', ready: { grpc: local(ports.billing) }, env: { ...common, ...kafka, BILLING_GRPC_URL: local(ports.billing), DATABASE_URL: databaseUrl, BILLING_CONSUMER_GROUP: consumerGroup, METRICS_PORT: String(ports.metricsBilling) } },
-      { name: 'chat', script: 'dist/services/chat/src/main.js', ready: { grpc: local(ports.chat) }, env: { ...common, ...kafka, ...upstreamEnv, CHAT_GRPC_URL: local(ports.chat), METRICS_PORT: String(ports.metricsChat) } },
-      { name: 'embeddings', script: 'dist/services/embeddings/src/main.js', ready: { grpc: local(ports.embeddings) }, env: { ...common, EMBEDDINGS_GRPC_URL: local(ports.embeddings), METRICS_PORT: String(ports.metricsEmbeddings) } },
-      { name: 'media-jobs', script: 'dist/services/media-jobs/src/main.js', ready: { grpc: local(ports.mediaJobs) }, env: { ...common, MEDIA_JOBS_GRPC_URL: local(ports.mediaJobs), METRICS_PORT: String(ports.metricsMediaJobs) } },
-      { name: 'edge', script: 'dist/services/edge/src/main.js', ready: { http: `http://127.0.0.1:${ports.edge}/readyz` }, env: { ...common, EDGE_PORT: String(ports.edge), DATABASE_URL: databaseUrl, CHAT_GRPC_URL: local(ports.chat), RATE_LIMIT_GRPC_URL: local(ports.rateLimit), METRICS_PORT: String(ports.metricsEdge) } },
+      {
+        name: 'sandbox-provider',
+        script: 'dist/sandbox/provider/src/main.js',
+        ready: { http: `http://127.0.0.1:${ports.sandbox}/_sandbox/settings` },
+        env: { ...common, SANDBOX_PORT: String(ports.sandbox), SANDBOX_API_KEY: sandboxKey },
+      },
+      {
+        name: 'rate-limit',
+        script: 'dist/services/rate-limit/src/main.js',
+        ready: { grpc: local(ports.rateLimit) },
+        env: {
+          ...common,
+          RATE_LIMIT_GRPC_URL: local(ports.rateLimit),
+          REDIS_URL: redisUrl,
+          RATE_LIMIT_KEY_PREFIX: rateLimitPrefix,
+          METRICS_PORT: String(ports.metricsRateLimit),
+        },
+      },
+      {
+        name: 'billing',
+        script: 'dist/services/billing/src/main.js',
+        ready: { grpc: local(ports.billing) },
+        env: {
+          ...common,
+          ...kafka,
+          BILLING_GRPC_URL: local(ports.billing),
+          DATABASE_URL: databaseUrl,
+          BILLING_CONSUMER_GROUP: consumerGroup,
+          METRICS_PORT: String(ports.metricsBilling),
+        },
+      },
+      {
+        name: 'chat',
+        script: 'dist/services/chat/src/main.js',
+        ready: { grpc: local(ports.chat) },
+        env: { ...common, ...kafka, ...upstreamEnv, CHAT_GRPC_URL: local(ports.chat), METRICS_PORT: String(ports.metricsChat) },
+      },
+      {
+        name: 'embeddings',
+        script: 'dist/services/embeddings/src/main.js',
+        ready: { grpc: local(ports.embeddings) },
+        env: { ...common, EMBEDDINGS_GRPC_URL: local(ports.embeddings), METRICS_PORT: String(ports.metricsEmbeddings) },
+      },
+      {
+        name: 'media-jobs',
+        script: 'dist/services/media-jobs/src/main.js',
+        ready: { grpc: local(ports.mediaJobs) },
+        env: { ...common, MEDIA_JOBS_GRPC_URL: local(ports.mediaJobs), METRICS_PORT: String(ports.metricsMediaJobs) },
+      },
+      {
+        name: 'edge',
+        script: 'dist/services/edge/src/main.js',
+        ready: { http: `http://127.0.0.1:${ports.edge}/readyz` },
+        env: {
+          ...common,
+          EDGE_PORT: String(ports.edge),
+          DATABASE_URL: databaseUrl,
+          CHAT_GRPC_URL: local(ports.chat),
+          RATE_LIMIT_GRPC_URL: local(ports.rateLimit),
+          METRICS_PORT: String(ports.metricsEdge),
+        },
+      },
     ],
   };
 }

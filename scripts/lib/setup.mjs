@@ -26,7 +26,11 @@ export function build() {
 /** `prisma migrate deploy`: applies committed migrations, never generates new ones. */
 export function migrate(database) {
   const url = databaseUrl(database);
-  run(join(repoRoot, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], env: { ...env, DATABASE_URL: url } });
+  run(join(repoRoot, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...env, DATABASE_URL: url },
+  });
   log(`migrations applied to ${database ?? 'apitopmix'}`);
   return url;
 }

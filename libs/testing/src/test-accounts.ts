@@ -4,7 +4,10 @@ import { apiKeyDisplayPrefix, hashApiKey, PrismaClient } from '@apitopmix/platfo
 export type TestTier = 'FREE' | 'STANDARD' | 'PRO' | 'ENTERPRISE';
 
 /** Creates an account with one key, straight in the database (the admin API belongs to a later issue). */
-export async function createTestAccount(prisma: PrismaClient, options: { tier?: TestTier; balanceMicros?: bigint; allowedModels?: string[]; name?: string } = {}): Promise<{ accountId: string; apiKeyId: string; apiKey: string }> {
+export async function createTestAccount(
+  prisma: PrismaClient,
+  options: { tier?: TestTier; balanceMicros?: bigint; allowedModels?: string[]; name?: string } = {},
+): Promise<{ accountId: string; apiKeyId: string; apiKey: string }> {
   const apiKey = `sk-atm-${randomBytes(36).toString('base64url')}`;
   const account = await prisma.account.create({
     data: {

@@ -3,7 +3,8 @@ export async function waitFor<T>(check: () => Promise<T>, done: (value: T) => bo
   const deadline = Date.now() + timeoutMs;
   let last: T = await check();
   while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
     await new Promise((r) => setTimeout(r, intervalMs));
     last = await check();
   }

@@ -42,7 +42,10 @@ export class AppModule implements OnApplicationBootstrap {
         { provide: ChatMetrics, useValue: new ChatMetrics(metrics) },
         {
           provide: OpenAiCompatibleChat,
-          useValue: new OpenAiCompatibleChat(createUpstreamAgent(), { firstByteMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS, idleMs: config.UPSTREAM_IDLE_TIMEOUT_MS }),
+          useValue: new OpenAiCompatibleChat(createUpstreamAgent(), {
+            firstByteMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+            idleMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
+          }),
         },
         CompletionService,
         UsagePublisher,

@@ -99,7 +99,8 @@ describe('Redis scripts (RedisRateLimitRepository + RateLimitService against the
 
   it('admits exactly 10 of a burst of 12 on 10 RPM; the rest report 0 remaining and a retry of 1..6 s', async () => {
     const responses = [];
-    for (let i = 0; i < 12; i++) responses.push(await service.admit({ apiKeyId: 'free', limits: { requestsPerMinute: 10, tokensPerMinute: 0 }, estimatedTokens: 0 }));
+    for (let i = 0; i < 12; i++)
+      responses.push(await service.admit({ apiKeyId: 'free', limits: { requestsPerMinute: 10, tokensPerMinute: 0 }, estimatedTokens: 0 }));
     expect(responses.filter((r) => r.allowed)).toHaveLength(10);
     expect(responses.slice(0, 10).every((r) => r.allowed)).toBe(true);
     expect(responses.slice(0, 10).map((r) => r.requests!.remaining)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
@@ -187,9 +188,7 @@ describe('Redis scripts (RedisRateLimitRepository + RateLimitService against the
   });
 
   it('admits exactly 100 of 200 concurrent Admits on 100 RPM', async () => {
-    const outcomes = await Promise.all(
-      Array.from({ length: 200 }, () => repository.admit('burst', { requestsPerMinute: 100, tokensPerMinute: 0 }, 0)),
-    );
+    const outcomes = await Promise.all(Array.from({ length: 200 }, () => repository.admit('burst', { requestsPerMinute: 100, tokensPerMinute: 0 }, 0)));
     expect(outcomes.filter((o) => o.allowed)).toHaveLength(100);
   });
 });
@@ -247,9 +246,7 @@ describe('over gRPC (the Nest app started as main.ts does)', () => {
   const prefix = uniquePrefix();
 
   const admit = (request: ratelimit.AdmitRequest) =>
-    new Promise<ratelimit.AdmitResponse>((resolve, reject) =>
-      client.admit(request, (error, response) => (error ? reject(error) : resolve(response))),
-    );
+    new Promise<ratelimit.AdmitResponse>((resolve, reject) => client.admit(request, (error, response) => (error ? reject(error) : resolve(response))));
 
   beforeAll(async () => {
     const address = `127.0.0.1:${await freePort()}`;

@@ -26,7 +26,14 @@ type UnaryMethod<Req, Res> = (
 ) => unknown;
 
 /** Calls a unary method with a deadline; failures come back as GatewayErrors. */
-export function callUnary<Req, Res>(client: Client, method: UnaryMethod<Req, Res>, request: Req, deadlineMs: number, peer: string, metadata = new Metadata()): Promise<Res> {
+export function callUnary<Req, Res>(
+  client: Client,
+  method: UnaryMethod<Req, Res>,
+  request: Req,
+  deadlineMs: number,
+  peer: string,
+  metadata = new Metadata(),
+): Promise<Res> {
   return new Promise((resolve, reject) => {
     method.call(client, request, metadata, { deadline: Date.now() + deadlineMs }, (error, response) => {
       if (error) reject(fromGrpcError(error, peer));

@@ -8,7 +8,11 @@ function received(sent: GrpcErrorObject): ServiceError {
 }
 
 function transportError(code: status, metadata?: Metadata): ServiceError {
-  return Object.assign(new Error(`${code} ${status[code]}: No connection established`), { code, details: 'No connection established', metadata }) as ServiceError;
+  return Object.assign(new Error(`${code} ${status[code]}: No connection established`), {
+    code,
+    details: 'No connection established',
+    metadata,
+  }) as ServiceError;
 }
 
 const expectedGrpcStatus: Record<ErrorCode, status> = {
@@ -59,6 +63,14 @@ describe('toGrpcError / fromGrpcError', () => {
       expect(back.retryAfterSeconds).toBeUndefined();
       expect(back.status).toBe(errorCodeInfo[code].status);
     });
+  });
+
+  it('carries a param that is not printable ASCII (upstreams name fields freely)', () => {
+    for (const param of ['tëmpérature', 'messages[0]\ncontent', '温度']) {
+      const back = fromGrpcError(received(toGrpcError(new GatewayError(ErrorCode.UpstreamRejected, 'bad', { param, status: 422 }))), 'chat');
+      expect(back.param).toBe(param);
+      expect(back.status).toBe(422);
+    }
   });
 
   it('keeps a retry-after of 0 seconds', () => {
@@ -112,7 +124,11 @@ describe('toGrpcError / fromGrpcError', () => {
     });
 
     it('another status without metadata becomes Internal with a generic message', () => {
-      const error = Object.assign(new Error('13 INTERNAL: stack trace with secrets'), { code: status.INTERNAL, details: 'stack trace with secrets', metadata: new Metadata() });
+      const error = Object.assign(new Error('13 INTERNAL: stack trace with secrets'), {
+        code: status.INTERNAL,
+        details: 'stack trace with secrets',
+        metadata: new Metadata(),
+      });
 
       const back = fromGrpcError(error, 'billing');
 

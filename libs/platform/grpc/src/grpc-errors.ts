@@ -36,7 +36,8 @@ export function toGrpcError(error: unknown): GrpcErrorObject {
   const metadata = new Metadata();
   metadata.set(CODE, gatewayError.code);
   metadata.set(STATUS, String(gatewayError.status));
-  if (gatewayError.param) metadata.set(PARAM, gatewayError.param);
+  // Metadata values must be printable ASCII; a param named by an upstream may not be.
+  if (gatewayError.param) metadata.set(PARAM, encodeURIComponent(gatewayError.param));
   if (gatewayError.retryAfterSeconds !== undefined) metadata.set(RETRY_AFTER, String(gatewayError.retryAfterSeconds));
   return { code: grpcStatusByCode[gatewayError.code], message: gatewayError.message, details: gatewayError.message, metadata };
 }
@@ -48,7 +49,7 @@ export function fromGrpcError(error: ServiceError, peer: string): GatewayError {
     const httpStatus = Number(error.metadata.get(STATUS)[0]);
     const retryAfter = error.metadata.get(RETRY_AFTER)[0];
     return new GatewayError(code, error.details, {
-      param: error.metadata.get(PARAM)[0]?.toString(),
+      param: decodeParam(error.metadata.get(PARAM)[0]),
       status: code === ErrorCode.UpstreamRejected && httpStatus >= 400 ? httpStatus : undefined,
       retryAfterSeconds: retryAfter === undefined ? undefined : Number(retryAfter),
     });
@@ -56,4 +57,13 @@ export function fromGrpcError(error: ServiceError, peer: string): GatewayError {
   if (error.code === status.DEADLINE_EXCEEDED) return new GatewayError(ErrorCode.ServiceUnavailable, `${peer} did not answer in time`, { cause: error });
   if (error.code === status.UNAVAILABLE) return new GatewayError(ErrorCode.ServiceUnavailable, `${peer} is unavailable`, { cause: error });
   return new GatewayError(ErrorCode.Internal, 'internal error', { cause: error });
+}
+
+function decodeParam(value: string | Buffer | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value.toString());
+  } catch {
+    return value.toString();
+  }
 }

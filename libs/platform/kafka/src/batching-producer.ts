@@ -20,14 +20,19 @@ export interface BatchingProducerOptions {
 /**
  * Sends events off the request path: `enqueue` returns at once, batches leave every `lingerMs`, acknowledged by
  * all in-sync replicas. Events that fail stay queued, in order, and are retried with backoff.
+ *
+ * One send at a time, always from the head of the queue: a batch is removed only after Kafka acknowledged it, and
+ * only by the send that sent it, so nothing is skipped and a batch is sent twice only if Kafka lost the
+ * acknowledgement (consumers dedupe by event id).
  */
 export class BatchingProducer {
   private readonly producer: Producer;
   private queue: OutgoingMessage[] = [];
   private timer?: NodeJS.Timeout;
-  private flushing?: Promise<void>;
+  private sending: Promise<boolean> = Promise.resolve(true);
   private failures = 0;
   private connected = false;
+  private closed = false;
   private readonly lingerMs: number;
   private readonly maxBatch: number;
   private readonly maxQueued: number;
@@ -60,37 +65,43 @@ export class BatchingProducer {
     return true;
   }
 
-  /** Sends everything queued now; resolves when the queue is empty or Kafka refused. */
+  /** Sends everything queued now; resolves when the queue is empty or Kafka refused a batch. */
   async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const before = this.queue.length;
-      await this.sendOnce();
-      if (this.queue.length >= before) return; // no progress: Kafka is refusing
+      if (!(await this.sendNext())) return;
     }
   }
 
+  /** Stops the timers, sends what is queued (one attempt per batch), and disconnects. */
   async disconnect(): Promise<void> {
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.flushing;
+    this.timer = undefined;
     await this.flush().catch(() => undefined);
+    if (this.queue.length > 0) this.options.logger?.error({ queued: this.queue.length }, 'kafka producer closed with events unsent');
     if (this.connected) await this.producer.disconnect();
     this.connected = false;
   }
 
   private schedule(delayMs: number): void {
-    if (this.timer || this.flushing) return;
+    if (this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flushing = this.sendOnce().finally(() => {
-        this.flushing = undefined;
+      void this.sendNext().then(() => {
         if (this.queue.length > 0) this.schedule(this.failures === 0 ? 0 : Math.min(100 * 2 ** this.failures, 5_000));
       });
     }, delayMs);
   }
 
-  private async sendOnce(): Promise<void> {
+  /** Chains one send after the one in flight; resolves true when a batch left (or nothing was queued). */
+  private sendNext(): Promise<boolean> {
+    this.sending = this.sending.then(() => this.sendHead());
+    return this.sending;
+  }
+
+  private async sendHead(): Promise<boolean> {
     const batch = this.queue.slice(0, this.maxBatch);
-    if (batch.length === 0) return;
+    if (batch.length === 0) return true;
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const message of batch) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
     try {
@@ -105,11 +116,14 @@ export class BatchingProducer {
           messages: messages.map(({ key, value, headers }) => ({ key, value, headers })),
         })),
       });
+      // Only this send removes these events, and only sends chained after it can see the queue's new head.
       this.queue.splice(0, batch.length);
       this.failures = 0;
+      return true;
     } catch (error) {
       this.failures += 1;
       this.options.logger?.warn({ err: error, queued: this.queue.length, failures: this.failures }, 'kafka send failed; events stay queued');
+      return false;
     }
   }
 }

@@ -18,14 +18,16 @@ export function createKafka({ brokers, clientId, logger }: KafkaOptions): Kafka 
     requestTimeout: 10_000,
     retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5_000 },
     logLevel: logLevel.WARN,
-    logCreator: () => ({ level, log }) => {
-      if (!logger) return;
-      const { message, ...rest } = log;
-      const line = { kafka: { namespace: log.namespace, ...pick(rest) } };
-      if (level <= logLevel.ERROR) logger.error(line, message);
-      else if (level === logLevel.WARN) logger.warn(line, message);
-      else logger.debug(line, message);
-    },
+    logCreator:
+      () =>
+      ({ level, log }) => {
+        if (!logger) return;
+        const { message, ...rest } = log;
+        const line = { kafka: { namespace: log.namespace, ...pick(rest) } };
+        if (level <= logLevel.ERROR) logger.error(line, message);
+        else if (level === logLevel.WARN) logger.warn(line, message);
+        else logger.debug(line, message);
+      },
   });
 }
 

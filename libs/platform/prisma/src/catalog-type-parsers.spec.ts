@@ -25,7 +25,10 @@ describe('catalogColumnsAsText', () => {
     catalogColumnsAsText(result);
     expect(result.fields.map((f) => f.dataTypeID)).toEqual([1009, 1009]);
     expect(result.rows).toEqual([
-      [['id', 'account id'], ['r', 'v']],
+      [
+        ['id', 'account id'],
+        ['r', 'v'],
+      ],
       [null, []],
     ]);
   });

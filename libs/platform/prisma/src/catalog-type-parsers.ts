@@ -51,8 +51,7 @@ export function catalogColumnsAsText<T extends Pick<pg.QueryResult, 'fields' | '
 }
 
 // A multi-statement simple query yields one result per statement.
-const rewrite = (result: unknown): unknown =>
-  Array.isArray(result) ? result.map(rewrite) : catalogColumnsAsText(result as pg.QueryResult);
+const rewrite = (result: unknown): unknown => (Array.isArray(result) ? result.map(rewrite) : catalogColumnsAsText(result as pg.QueryResult));
 
 type Callback = (error: Error | null, result?: unknown) => void;
 type LooseQuery = (config: unknown, values?: unknown, callback?: Callback) => unknown;

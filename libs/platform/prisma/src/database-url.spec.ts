@@ -1,8 +1,4 @@
-import {
-  allowSchemaParsingWithoutDatabaseUrl,
-  requireDatabaseUrl,
-  UNSET_DATABASE_URL_PLACEHOLDER,
-} from './database-url';
+import { allowSchemaParsingWithoutDatabaseUrl, requireDatabaseUrl, UNSET_DATABASE_URL_PLACEHOLDER } from './database-url';
 
 describe('requireDatabaseUrl', () => {
   const url = 'postgresql://u:p@127.0.0.1:5432/db';

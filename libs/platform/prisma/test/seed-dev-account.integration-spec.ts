@@ -3,14 +3,7 @@
 import { mkdtemp, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  API_KEY_PATTERN,
-  createPrismaClient,
-  DEV_ACCOUNT_NAME,
-  ensureDevAccount,
-  hashApiKey,
-  PrismaClient,
-} from '../src';
+import { API_KEY_PATTERN, createPrismaClient, DEV_ACCOUNT_NAME, ensureDevAccount, hashApiKey, PrismaClient } from '../src';
 import { testDatabaseUrl } from './test-database-url';
 
 const CREDIT = 100_000_000n;

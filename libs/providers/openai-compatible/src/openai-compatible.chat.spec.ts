@@ -85,7 +85,10 @@ describe('OpenAiCompatibleChat', () => {
   describe('complete()', () => {
     it('posts the body to <baseUrl>/chat/completions with the bearer key, and returns the exact bytes and the usage', async () => {
       // Formatting no JSON.stringify would reproduce: the bytes must come back untouched.
-      const answer = Buffer.from('{ "id" : "c1",\n  "model":"up-model", "choices":[{"message":{"content":"h\\u00e9 👋"}}],\n "usage": {"prompt_tokens": 11, "completion_tokens": 5, "total_tokens": 16} }\n', 'utf8');
+      const answer = Buffer.from(
+        '{ "id" : "c1",\n  "model":"up-model", "choices":[{"message":{"content":"h\\u00e9 👋"}}],\n "usage": {"prompt_tokens": 11, "completion_tokens": 5, "total_tokens": 16} }\n',
+        'utf8',
+      );
       upstream.handler = (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(answer);
@@ -255,7 +258,10 @@ describe('OpenAiCompatibleChat', () => {
   // undici runs headersTimeout/bodyTimeout on its coarse timers (about 0.5 s ticks), so each timeout takes 0.5-1 s
   // whatever the setting. These cases bring their own upstream and agent and run concurrently to keep the file fast.
   describe('timeouts', () => {
-    async function withUpstream(handler: Handler, run: (chat: OpenAiCompatibleChat, endpoint: UpstreamEndpoint, upstream: FakeUpstream) => Promise<void>): Promise<void> {
+    async function withUpstream(
+      handler: Handler,
+      run: (chat: OpenAiCompatibleChat, endpoint: UpstreamEndpoint, upstream: FakeUpstream) => Promise<void>,
+    ): Promise<void> {
       const own = new FakeUpstream();
       own.handler = handler;
       const baseUrl = await own.start();
@@ -319,15 +325,15 @@ describe('OpenAiCompatibleChat', () => {
           sse(res);
           let n = 0;
           const writer = setInterval(() => {
-            if (n === 30) {
+            if (n === 22) {
               clearInterval(writer);
               res.end('data: [DONE]\n\n');
             } else res.write(chunk(`t${n++}`));
-          }, 40);
+          }, 50); // 1.1 s in all: longer than any undici timeout tick, so only an idle timer lets it through
           res.on('close', () => clearInterval(writer));
         },
         async (chat, endpoint) => {
-          expect(await drain(chat.stream(endpoint, '{}'))).toHaveLength(30);
+          expect(await drain(chat.stream(endpoint, '{}'))).toHaveLength(22);
         },
       ),
     );

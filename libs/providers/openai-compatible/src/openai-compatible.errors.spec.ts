@@ -8,7 +8,7 @@ const openAiError = (message: string, extra: Record<string, unknown> = {}) =>
 const accountWording = openAiError('Incorrect API key provided: sk-proj-abc***xyz. Organization org-123 has exceeded its quota.', { param: 'api_key' });
 
 describe('openAiCompatibleError', () => {
-  it.each([401, 403])('%i (our credentials refused) becomes 503 upstream_unavailable', (status) => {
+  it.each([401, 402, 403])('%i (our credentials or our account refused) becomes 503 upstream_unavailable', (status) => {
     const error = openAiCompatibleError('openai', status, accountWording);
 
     expect(error).toBeInstanceOf(GatewayError);
@@ -23,7 +23,7 @@ describe('openAiCompatibleError', () => {
     expect(error.message).toBe(`The upstream provider (nvidia-nim) is temporarily unavailable (HTTP ${status}).`);
   });
 
-  it.each([401, 403, 429, 500, 503])('never relays the upstream wording for %i', (status) => {
+  it.each([401, 402, 403, 429, 500, 503])('never relays the upstream wording for %i', (status) => {
     const message = openAiCompatibleError('openai', status, accountWording).message;
 
     for (const secret of ['sk-proj', 'org-123', 'Incorrect API key', 'quota']) expect(message).not.toContain(secret);

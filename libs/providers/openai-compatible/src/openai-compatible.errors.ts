@@ -6,7 +6,8 @@ import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
  * the gateway's problem and becomes 503 without the upstream's wording (it may name our account).
  */
 export function openAiCompatibleError(provider: string, status: number, bodyText: string): GatewayError {
-  if (status === 401 || status === 403) {
+  // 402 is the upstream billing *our* account (DeepSeek, OpenRouter): never the caller's business.
+  if (status === 401 || status === 402 || status === 403) {
     return new GatewayError(ErrorCode.UpstreamUnavailable, `The upstream provider (${provider}) refused the gateway's credentials.`);
   }
   if (status === 429 || status >= 500) {

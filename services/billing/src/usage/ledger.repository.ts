@@ -16,7 +16,9 @@ export class LedgerRepository {
   /** Returns how many rows were new. Charges for accounts that no longer exist are skipped. */
   async settle(charges: UsageCharge[]): Promise<number> {
     if (charges.length === 0) return 0;
-    const rows = JSON.stringify(charges.map((c) => ({ ...c, amountMicros: c.amountMicros.toString() })));
+    // One lock order for every writer: concurrent batches over the same events cannot deadlock on the unique index.
+    const ordered = [...charges].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+    const rows = JSON.stringify(ordered.map((c) => ({ ...c, amountMicros: c.amountMicros.toString() })));
     const result = await this.prisma.$queryRawUnsafe<{ inserted: bigint }[]>(
       `WITH input AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
@@ -48,7 +50,10 @@ export class LedgerRepository {
   }
 
   async balance(accountId: string): Promise<{ balanceMicros: bigint; ledgerEntries: number } | undefined> {
-    const account = await this.prisma.account.findUnique({ where: { id: accountId }, select: { balanceMicros: true, _count: { select: { ledgerEntries: true } } } });
+    const account = await this.prisma.account.findUnique({
+      where: { id: accountId },
+      select: { balanceMicros: true, _count: { select: { ledgerEntries: true } } },
+    });
     return account ? { balanceMicros: account.balanceMicros, ledgerEntries: account._count.ledgerEntries } : undefined;
   }
 }

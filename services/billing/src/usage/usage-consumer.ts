@@ -36,7 +36,12 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
     // A killed consumer's partitions move to a new one after the session timeout: keep it short.
     this.consumer = kafka.consumer({ groupId: config.BILLING_CONSUMER_GROUP, sessionTimeout: 10_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
     this.events = new Counter({ name: 'billing_usage_events_total', help: 'Usage events by result', labelNames: ['result'], registers: [metrics] });
-    this.settleDuration = new Histogram({ name: 'billing_settle_duration_seconds', help: 'Ledger write per batch', buckets: latencyBuckets, registers: [metrics] });
+    this.settleDuration = new Histogram({
+      name: 'billing_settle_duration_seconds',
+      help: 'Ledger write per batch',
+      buckets: latencyBuckets,
+      registers: [metrics],
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

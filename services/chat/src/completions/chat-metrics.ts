@@ -9,9 +9,26 @@ export class ChatMetrics {
   readonly tokens: Counter<'model' | 'direction'>;
 
   constructor(registry: Registry) {
-    this.upstreamRequests = new Counter({ name: 'chat_upstream_requests_total', help: 'Upstream chat calls by outcome', labelNames: ['provider', 'outcome', 'streamed'], registers: [registry] });
-    this.upstreamDuration = new Histogram({ name: 'chat_upstream_duration_seconds', help: 'Upstream chat call duration', labelNames: ['provider', 'streamed'], buckets: latencyBuckets, registers: [registry] });
-    this.timeToFirstToken = new Histogram({ name: 'chat_time_to_first_token_seconds', help: 'Time from the upstream call to its first stream event', labelNames: ['provider', 'model'], buckets: latencyBuckets, registers: [registry] });
+    this.upstreamRequests = new Counter({
+      name: 'chat_upstream_requests_total',
+      help: 'Upstream chat calls by outcome',
+      labelNames: ['provider', 'outcome', 'streamed'],
+      registers: [registry],
+    });
+    this.upstreamDuration = new Histogram({
+      name: 'chat_upstream_duration_seconds',
+      help: 'Upstream chat call duration',
+      labelNames: ['provider', 'streamed'],
+      buckets: latencyBuckets,
+      registers: [registry],
+    });
+    this.timeToFirstToken = new Histogram({
+      name: 'chat_time_to_first_token_seconds',
+      help: 'Time from the upstream call to its first stream event',
+      labelNames: ['provider', 'model'],
+      buckets: latencyBuckets,
+      registers: [registry],
+    });
     this.tokens = new Counter({ name: 'chat_tokens_total', help: 'Tokens by model and direction', labelNames: ['model', 'direction'], registers: [registry] });
   }
 }

@@ -132,7 +132,8 @@ export class CompletionService {
   private route(request: chat.CompletionRequest): Route {
     if (!request.caller?.accountId) throw GatewayError.invalid('caller is required');
     const model = this.catalog.find(request.model);
-    if (!model) throw new GatewayError(ErrorCode.ModelNotFound, `The model '${request.model}' does not exist or you do not have access to it.`, { param: 'model' });
+    if (!model)
+      throw new GatewayError(ErrorCode.ModelNotFound, `The model '${request.model}' does not exist or you do not have access to it.`, { param: 'model' });
     const upstreamFormat = providers[model.provider].format;
     if (request.format !== chat.WireFormat.WIRE_FORMAT_OPENAI_CHAT || upstreamFormat !== 'openai-chat') {
       throw GatewayError.invalid(`No translation from ${chat.wireFormatToJSON(request.format)} to the ${upstreamFormat} format of '${model.id}'.`);
@@ -140,7 +141,14 @@ export class CompletionService {
     return { model, endpoint: this.upstreams.endpointFor(model), caller: request.caller };
   }
 
-  private record(route: Route, usage: UpstreamUsage, estimated: boolean, outcome: 'completed' | 'cancelled' | 'failed', streamed: boolean, upstreamModel?: string): void {
+  private record(
+    route: Route,
+    usage: UpstreamUsage,
+    estimated: boolean,
+    outcome: 'completed' | 'cancelled' | 'failed',
+    streamed: boolean,
+    upstreamModel?: string,
+  ): void {
     const provider = route.endpoint.provider;
     this.metrics.upstreamRequests.inc({ provider, outcome, streamed: String(streamed) });
     this.metrics.tokens.inc({ model: route.model.id, direction: 'input' }, usage.inputTokens);

@@ -83,7 +83,8 @@ describe('openAiPassthroughBody', () => {
 
 describe('OpenAiStreamTap', () => {
   // The chunks an OpenAI stream with stream_options.include_usage sends, byte for byte as OpenAI formats them.
-  const roleChunk = '{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null}';
+  const roleChunk =
+    '{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}],"usage":null}';
   const contentChunk = (text: string) =>
     `{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":${JSON.stringify(text)}},"finish_reason":null}],"usage":null}`;
   const finishChunk = '{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":null}';

@@ -4,7 +4,10 @@ import { brokers, hostPort, positiveInt, serviceEnv } from '@apitopmix/platform/
 export const chatConfigSchema = serviceEnv.extend({
   CHAT_GRPC_URL: hostPort.default('127.0.0.1:50051'),
   KAFKA_BROKERS: brokers,
-  KAFKA_TOPIC_PREFIX: z.string().regex(/^[\w.-]*$/, 'letters, digits, ".", "_" and "-" only').default(''),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[\w.-]*$/, 'letters, digits, ".", "_" and "-" only')
+    .default(''),
   /** Most time an upstream may take to send its response headers. */
   UPSTREAM_FIRST_BYTE_TIMEOUT_MS: positiveInt.default(60_000),
   /** Most silence allowed inside a response body (between stream chunks). */

@@ -15,5 +15,5 @@ export function extractApiKey(request: Pick<FastifyRequest, 'headers' | 'query'>
     if (typeof value === 'string' && value.trim() !== '') return value.trim();
   }
   const key = (request.query as Record<string, unknown> | undefined)?.key;
-  return typeof key === 'string' && key !== '' ? key : undefined;
+  return typeof key === 'string' && key.trim() !== '' ? key.trim() : undefined;
 }

@@ -15,6 +15,9 @@ export class HealthController {
   @Get('/readyz')
   async readyz(@Res() reply: FastifyReply): Promise<void> {
     const { ready, checks } = await this.readiness.check();
-    reply.status(ready ? 200 : 503).header('content-type', 'application/json').send(JSON.stringify({ status: ready ? 'ready' : 'not ready', checks }));
+    reply
+      .status(ready ? 200 : 503)
+      .header('content-type', 'application/json')
+      .send(JSON.stringify({ status: ready ? 'ready' : 'not ready', checks }));
   }
 }

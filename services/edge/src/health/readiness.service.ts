@@ -7,7 +7,11 @@ import { EdgeConfig } from '../config/edge.config';
 import { PRISMA } from '../auth/api-key.repository';
 
 const HealthClient = makeGenericClientConstructor(healthService, 'Health');
-type HealthCheck = (request: { service: string }, options: { deadline: number }, callback: (error: Error | null, response?: { status: string | number }) => void) => void;
+type HealthCheck = (
+  request: { service: string },
+  options: { deadline: number },
+  callback: (error: Error | null, response?: { status: string | number }) => void,
+) => void;
 
 export interface Readiness {
   ready: boolean;
@@ -43,7 +47,10 @@ export class ReadinessService implements OnModuleDestroy {
     if (this.draining) return { ready: false, checks: { edge: 'shutting down' } };
     if (this.cached && Date.now() - this.cached.at < 1_000) return this.cached.value;
     const entries = await Promise.all([
-      this.prisma.$queryRaw`SELECT 1`.then(() => ['postgres', 'ok'] as const, (e: Error) => ['postgres', e.message.split('\n')[0]] as const),
+      this.prisma.$queryRaw`SELECT 1`.then(
+        () => ['postgres', 'ok'] as const,
+        (e: Error) => ['postgres', e.message.split('\n')[0]] as const,
+      ),
       ...Object.entries(this.peers).map(([name, client]) => this.peerStatus(client).then((status) => [name, status] as const)),
     ]);
     const checks = Object.fromEntries(entries);

@@ -8,8 +8,18 @@ export class EdgeMetrics {
   readonly admissionDegraded: Counter;
 
   constructor(registry: Registry) {
-    this.requests = new Histogram({ name: 'edge_http_request_duration_seconds', help: 'HTTP requests by route and status (streams: until the last byte)', labelNames: ['route', 'method', 'status'], buckets: latencyBuckets, registers: [registry] });
+    this.requests = new Histogram({
+      name: 'edge_http_request_duration_seconds',
+      help: 'HTTP requests by route and status (streams: until the last byte)',
+      labelNames: ['route', 'method', 'status'],
+      buckets: latencyBuckets,
+      registers: [registry],
+    });
     this.streamsInFlight = new Gauge({ name: 'edge_streams_in_flight', help: 'SSE streams open to clients', registers: [registry] });
-    this.admissionDegraded = new Counter({ name: 'edge_admission_degraded_total', help: 'Requests admitted without the rate-limit service (unreachable)', registers: [registry] });
+    this.admissionDegraded = new Counter({
+      name: 'edge_admission_degraded_total',
+      help: 'Requests admitted without the rate-limit service (unreachable)',
+      registers: [registry],
+    });
   }
 }

@@ -25,5 +25,8 @@ export function toGatewayError(error: unknown, request: Pick<FastifyRequest, 'me
 export function sendError(reply: FastifyReply, error: GatewayError): void {
   if (error instanceof RateLimitedError) reply.headers(rateLimitHeaders(error.admission));
   if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
-  reply.status(error.status).header('content-type', 'application/json').send(JSON.stringify(toOpenAiError(error)));
+  reply
+    .status(error.status)
+    .header('content-type', 'application/json')
+    .send(JSON.stringify(toOpenAiError(error)));
 }

@@ -19,7 +19,11 @@ export interface RelayOutcome {
  * - A client that goes away cancels the gRPC call, which aborts the upstream.
  * - A failure after the first event ends the stream with an error event, never a silent truncation.
  */
-export async function relayStream(reply: FastifyReply, call: ClientReadableStream<chat.CompletionEvent>, headers: Record<string, string>): Promise<RelayOutcome> {
+export async function relayStream(
+  reply: FastifyReply,
+  call: ClientReadableStream<chat.CompletionEvent>,
+  headers: Record<string, string>,
+): Promise<RelayOutcome> {
   const raw = reply.raw;
   let started = false;
   let finished = false;

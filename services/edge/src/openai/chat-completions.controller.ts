@@ -48,7 +48,8 @@ export class ChatCompletionsController {
     const headers = { ...rateLimitHeaders(admission), 'x-request-id': req.id };
     reply.headers(headers);
     if (!request) throw invalid;
-    if (!model) throw new GatewayError(ErrorCode.ModelNotFound, `The model '${request.model}' does not exist or you do not have access to it.`, { param: 'model' });
+    if (!model)
+      throw new GatewayError(ErrorCode.ModelNotFound, `The model '${request.model}' does not exist or you do not have access to it.`, { param: 'model' });
     this.auth.assertModelAllowed(caller, model.id);
 
     const completion: chat.CompletionRequest = {

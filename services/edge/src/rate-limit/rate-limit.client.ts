@@ -20,7 +20,13 @@ export class RateLimitClient implements OnModuleDestroy {
 
   /** Admits the request or throws 429 carrying the admission (for its headers). */
   async admit(caller: Caller, estimatedTokens: number): Promise<Admission> {
-    const admission = await callUnary(this.client, this.client.admit, { apiKeyId: caller.apiKeyId, limits: caller.limits, estimatedTokens }, this.config.ADMISSION_DEADLINE_MS, 'rate-limit');
+    const admission = await callUnary(
+      this.client,
+      this.client.admit,
+      { apiKeyId: caller.apiKeyId, limits: caller.limits, estimatedTokens },
+      this.config.ADMISSION_DEADLINE_MS,
+      'rate-limit',
+    );
     if (!admission.allowed) throw new RateLimitedError(admission);
     return admission;
   }
