@@ -3,14 +3,16 @@
 // unit, integration against the real PostgreSQL/Redis/Kafka, and end-to-end against the running platform.
 // `npm run soak` runs the long versions.
 import { join } from 'node:path';
-import { repoRoot, redisUrl, kafkaBrokers } from './lib/infra-config.mjs';
+import { repoRoot, redisUrl, kafkaBrokers, infra } from './lib/infra-config.mjs';
 import { installDependencies, startInfrastructure, build, migrate } from './lib/setup.mjs';
-import { log } from './lib/proc.mjs';
+import { log, portOpen, run } from './lib/proc.mjs';
 import { spawnSync } from 'node:child_process';
 
 const soak = process.argv.includes('--soak');
 const started = Date.now();
 installDependencies();
+// Infrastructure this run starts, it also stops; what was already running (a developer's `npm start`) stays.
+const wasRunning = (await Promise.all([infra.postgres.port, infra.redis.port, infra.kafka.port].map((port) => portOpen(port)))).some(Boolean);
 startInfrastructure();
 build();
 const databaseUrl = migrate('apitopmix_test');
@@ -28,4 +30,5 @@ const args = soak ? ['e2e/billing-durability', '--selectProjects', 'e2e', '--run
 log(`running ${soak ? 'soak' : 'all'} tests`);
 const result = spawnSync(jest, [...args, ...process.argv.slice(2).filter((a) => a !== '--soak')], { cwd: repoRoot, env, stdio: 'inherit' });
 log(`tests finished in ${Math.round((Date.now() - started) / 1000)} s`);
+if (!wasRunning) run(process.execPath, [join(repoRoot, 'scripts/infra.mjs'), 'stop'], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
