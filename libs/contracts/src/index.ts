@@ -8,3 +8,5 @@ export * as media from './generated/gateway/media/v1/media_jobs';
 export * from './grpc-packages';
 export * from './events/topics';
 export * from './events/usage-event.schema';
+export * from './canonical/canonical-chat';
+export * from './canonical/canonical-translators';

@@ -6,7 +6,7 @@ export type TestTier = 'FREE' | 'STANDARD' | 'PRO' | 'ENTERPRISE';
 /** Creates an account with one key, straight in the database (the admin API belongs to a later issue). */
 export async function createTestAccount(
   prisma: PrismaClient,
-  options: { tier?: TestTier; balanceMicros?: bigint; allowedModels?: string[]; name?: string } = {},
+  options: { tier?: TestTier; balanceMicros?: bigint; allowedModels?: string[]; name?: string; rpmLimit?: number; tpmLimit?: number } = {},
 ): Promise<{ accountId: string; apiKeyId: string; apiKey: string }> {
   const apiKey = `sk-atm-${randomBytes(36).toString('base64url')}`;
   const account = await prisma.account.create({
@@ -14,6 +14,8 @@ export async function createTestAccount(
       name: options.name ?? `test-${randomBytes(4).toString('hex')}`,
       tier: options.tier ?? 'PRO',
       balanceMicros: options.balanceMicros ?? 100_000_000n,
+      rpmLimit: options.rpmLimit,
+      tpmLimit: options.tpmLimit,
       apiKeys: { create: { keyHash: hashApiKey(apiKey), prefix: apiKeyDisplayPrefix(apiKey), allowedModels: options.allowedModels ?? [] } },
     },
     include: { apiKeys: true },
