@@ -15,6 +15,8 @@ export type CanonicalRole = 'user' | 'assistant' | 'tool';
 export interface TextPart {
   type: 'text';
   text: string;
+  /** Gemini may sign a text part (thoughtSignature); sent back with it on the next turn when present. */
+  signature?: string;
 }
 
 /** An image: inline bytes (base64, with media type) or a URL the upstream fetches itself. */
