@@ -45,7 +45,7 @@ function postgresBin() {
 // PostgreSQL refuses to run as root; as root we run it as the `postgres` user that Debian's package creates.
 const asPostgres = (command, args) => (isRoot ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args]);
 
-async function postgresUp() {
+async function postgresUp(alreadyRunning) {
   const bin = postgresBin();
   const dir = join(infra.home, 'postgres');
   const data = join(dir, 'data');
@@ -57,7 +57,7 @@ async function postgresUp() {
     chownSync(dir, uid, gid);
     chownSync(sockets, uid, gid);
   }
-  if (!existsSync(join(data, 'PG_VERSION'))) {
+  if (!alreadyRunning && !existsSync(join(data, 'PG_VERSION'))) {
     log('initialising PostgreSQL data directory');
     const pwfile = join(dir, 'superuser.pw');
     writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
@@ -78,7 +78,7 @@ async function postgresUp() {
       ]),
     );
   }
-  if (await portOpen(port)) {
+  if (alreadyRunning) {
     log(`PostgreSQL already listening on ${port}`);
   } else {
     log(`starting PostgreSQL on 127.0.0.1:${port}`);
@@ -97,8 +97,11 @@ async function postgresUp() {
       ]),
     );
   }
+  // Over TCP with the superuser's password, so this works whichever checkout started the server.
   const psql = (sql, db = 'postgres') =>
-    run(...asPostgres('psql', ['-h', sockets, '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-tAc', sql])).stdout.trim();
+    run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', db, '-v', 'ON_ERROR_STOP=1', '-tAc', sql], {
+      env: { ...process.env, PGPASSWORD: password },
+    }).stdout.trim();
   if (psql(`SELECT 1 FROM pg_roles WHERE rolname = '${user}'`) !== '1') {
     psql(`CREATE ROLE ${user} LOGIN CREATEDB PASSWORD '${password}'`);
   }
@@ -126,13 +129,13 @@ async function postgresStop() {
 }
 
 // ---------- Redis ----------
-async function redisUp() {
+async function redisUp(alreadyRunning) {
   if (!commandExists('redis-server')) aptInstall('redis-server');
   const dir = join(infra.home, 'redis');
   const pidFile = join(dir, 'redis.pid');
   mkdirSync(dir, { recursive: true });
   const { port } = infra.redis;
-  if (await portOpen(port)) {
+  if (alreadyRunning) {
     log(`Redis already listening on ${port}`);
     return;
   }
@@ -209,11 +212,11 @@ function kafkaConfig(dir) {
   return { props, log4j };
 }
 
-async function kafkaUp() {
+async function kafkaUp(alreadyRunning) {
   const { port } = infra.kafka;
   const dir = join(infra.home, 'kafka');
   const pidFile = join(dir, 'kafka.pid');
-  if (await portOpen(port)) {
+  if (alreadyRunning) {
     log(`Kafka already listening on ${port}`);
     return;
   }
@@ -267,10 +270,17 @@ async function kafkaUp() {
 
 async function up() {
   mkdirSync(infra.home, { recursive: true });
+  // Probe every port before any set-up step runs: those steps block the event loop (initdb, mvn), which would make
+  // a concurrent probe time out and mistake a running server for a missing one.
+  const running = {
+    postgres: await portOpen(infra.postgres.port),
+    redis: await portOpen(infra.redis.port),
+    kafka: await portOpen(infra.kafka.port),
+  };
   // Kafka's JVM start is the slowest part: begin it while PostgreSQL and Redis come up.
-  const kafka = kafkaUp();
-  await postgresUp();
-  await redisUp();
+  const kafka = kafkaUp(running.kafka);
+  await postgresUp(running.postgres);
+  await redisUp(running.redis);
   await kafka;
   log('infrastructure ready');
 }
