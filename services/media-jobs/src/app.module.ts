@@ -1,16 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CONFIG, LOGGER } from '@apitopmix/platform/nest';
+import type { Registry } from 'prom-client';
+import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
 import { MediaJobsConfig } from './config/media-jobs.config';
 
 @Module({})
 export class AppModule {
-  static register(config: MediaJobsConfig, logger: Logger): DynamicModule {
+  static register(config: MediaJobsConfig, logger: Logger, metrics: Registry): DynamicModule {
     return {
       module: AppModule,
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        { provide: METRICS, useValue: metrics },
       ],
     };
   }

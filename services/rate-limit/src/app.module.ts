@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { createMetricsRegistry } from '@apitopmix/platform/metrics';
 import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
 import { RateLimitConfig } from './config/rate-limit.config';
 import { RateLimitController } from './rate-limit/rate-limit.controller';
@@ -14,7 +13,7 @@ import { WarningThrottle } from './rate-limit/warning-throttle';
 @Module({})
 export class AppModule {
   /** `metrics` is the registry main.ts also serves on METRICS_PORT; tests pass a fresh one. */
-  static register(config: RateLimitConfig, logger: Logger, metrics: Registry = createMetricsRegistry('rate-limit')): DynamicModule {
+  static register(config: RateLimitConfig, logger: Logger, metrics: Registry): DynamicModule {
     return {
       module: AppModule,
       controllers: [RateLimitController],
