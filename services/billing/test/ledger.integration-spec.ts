@@ -1,7 +1,7 @@
 // LedgerRepository.settle against the real PostgreSQL (apitopmix_test, migrated). Every test works on accounts it
 // creates itself and removes them (and their ledger rows) afterwards.
 import { randomUUID } from 'node:crypto';
-import { costMicros, ModelCatalog, PRICE_TABLE_VERSION } from '@apitopmix/catalog';
+import { ChatModelEntry, costMicros, ModelCatalog, PRICE_TABLE_VERSION, TokenPrice } from '@apitopmix/catalog';
 import type { UsageEvent } from '@apitopmix/contracts';
 import { createPrismaClient, PrismaClient } from '@apitopmix/platform/prisma';
 import { LedgerRepository } from '../src/usage/ledger.repository';
@@ -74,7 +74,7 @@ describe('LedgerRepository.settle (integration)', () => {
 
   it('prices charges as the catalog says (so the sums below are not trivially zero)', () => {
     const [charge] = charges({ accountId: randomUUID(), apiKeyId: randomUUID() }, 1);
-    const model = catalog.find(MODEL)!;
+    const model = catalog.findOfKind(MODEL, 'chat')! as ChatModelEntry & { price: TokenPrice };
     expect(model.price.inputMicrosPerMTok).toBeGreaterThan(0);
     expect(charge.amountMicros).toBe(-costMicros(model.price, 1_000, 3));
     expect(charge.amountMicros).toBeLessThan(0n);
@@ -175,7 +175,7 @@ describe('LedgerRepository.settle (integration)', () => {
     const owner = await newAccount();
     const source = event(owner, 3, { requestId: 'req-stored', tokensEstimated: true });
     const charge = chargeFor(source, catalog);
-    const model = catalog.find(MODEL)!;
+    const model = catalog.findOfKind(MODEL, 'chat')! as ChatModelEntry & { price: TokenPrice };
 
     await ledger.settle([charge]);
 

@@ -1,4 +1,4 @@
-import { costMicros, ModelCatalog, PRICE_TABLE_VERSION } from '@apitopmix/catalog';
+import { hasTokenPrice, ModelCatalog, PRICE_TABLE_VERSION, tokenCostMicros } from '@apitopmix/catalog';
 import { UsageEvent } from '@apitopmix/contracts';
 
 /** One ledger debit, priced from the versioned price table; the price used travels with the row. */
@@ -23,6 +23,7 @@ export interface UsageCharge {
 export function chargeFor(event: UsageEvent, catalog: ModelCatalog): UsageCharge {
   const model = catalog.find(event.model);
   if (!model) throw new Error(`usage event ${event.eventId} names a model missing from price table ${PRICE_TABLE_VERSION}: ${event.model}`);
+  if (!hasTokenPrice(model)) throw new Error(`usage event ${event.eventId} counts tokens for ${event.model}, which is not priced per token`);
   return {
     eventId: event.eventId,
     accountId: event.accountId,
@@ -36,7 +37,7 @@ export function chargeFor(event: UsageEvent, catalog: ModelCatalog): UsageCharge
     priceVersion: PRICE_TABLE_VERSION,
     inputPriceMicrosPerMTok: model.price.inputMicrosPerMTok,
     outputPriceMicrosPerMTok: model.price.outputMicrosPerMTok,
-    amountMicros: -costMicros(model.price, event.inputTokens, event.outputTokens),
+    amountMicros: -tokenCostMicros(model.price, event.inputTokens, event.outputTokens),
     occurredAt: event.occurredAt,
   };
 }

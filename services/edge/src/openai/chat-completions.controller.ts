@@ -41,7 +41,7 @@ export class ChatCompletionsController {
     } catch (error) {
       invalid = error;
     }
-    const model = request ? this.catalog.find(request.model) : undefined;
+    const model = request ? this.catalog.findOfKind(request.model, 'chat') : undefined;
     const estimatedTokens = request && model ? estimateRequestTokens(request, model.maxOutputTokens) : 0;
     // Every authenticated request counts toward the request limit, valid or not.
     const admission = await this.admission.admit(caller, estimatedTokens);
