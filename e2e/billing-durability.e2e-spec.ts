@@ -70,13 +70,13 @@ it(
   async () => {
     // An enterprise account with room for the whole run: this test is about billing, not rate limits.
     const { accountId, apiKey } = await createTestAccount(platform.prisma, { name: 'billing-killed', tier: 'ENTERPRISE', rpmLimit: 1_000_000, tpmLimit: 1_000_000_000 });
-    const total = soak ? 3_000 : 200;
+    const total = soak ? 10_000 : 200;
     const billing = platform.process('billing');
     let done = false;
     const traffic = send(apiKey, total, 8).finally(() => (done = true));
     let kills = 0;
     do {
-      await new Promise((r) => setTimeout(r, soak ? 10_000 : 300));
+      await new Promise((r) => setTimeout(r, soak ? 5_000 : 300));
       if (done && kills > 0) break;
       await billing.kill();
       kills += 1;
