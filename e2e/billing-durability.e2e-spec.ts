@@ -69,7 +69,12 @@ it(
   `billing SIGKILLed ${soak ? 'every 10 s during 3,000 requests' : 'once during 200 requests'}: nothing lost, nothing twice`,
   async () => {
     // An enterprise account with room for the whole run: this test is about billing, not rate limits.
-    const { accountId, apiKey } = await createTestAccount(platform.prisma, { name: 'billing-killed', tier: 'ENTERPRISE', rpmLimit: 1_000_000, tpmLimit: 1_000_000_000 });
+    const { accountId, apiKey } = await createTestAccount(platform.prisma, {
+      name: 'billing-killed',
+      tier: 'ENTERPRISE',
+      rpmLimit: 1_000_000,
+      tpmLimit: 1_000_000_000,
+    });
     const total = soak ? 10_000 : 200;
     const billing = platform.process('billing');
     let done = false;

@@ -78,9 +78,7 @@ export interface CanonicalTool {
 export type CanonicalToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; name: string };
 
 export type CanonicalResponseFormat =
-  | { type: 'text' }
-  | { type: 'json_object' }
-  | { type: 'json_schema'; name?: string; schema: Record<string, unknown>; strict?: boolean };
+  { type: 'text' } | { type: 'json_object' } | { type: 'json_schema'; name?: string; schema: Record<string, unknown>; strict?: boolean };
 
 export interface CanonicalThinking {
   enabled: boolean;
@@ -154,7 +152,12 @@ export interface CanonicalChatResponse {
  */
 export type CanonicalStreamEvent =
   | { type: 'start'; id: string; model: string }
-  | { type: 'block_start'; choice: number; index: number; block: { type: 'text' } | { type: 'thinking' } | { type: 'tool_call'; id: string; name: string; signature?: string } }
+  | {
+      type: 'block_start';
+      choice: number;
+      index: number;
+      block: { type: 'text' } | { type: 'thinking' } | { type: 'tool_call'; id: string; name: string; signature?: string };
+    }
   | { type: 'text_delta'; choice: number; index: number; text: string }
   | { type: 'thinking_delta'; choice: number; index: number; text: string }
   | { type: 'signature_delta'; choice: number; index: number; signature: string }
