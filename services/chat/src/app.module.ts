@@ -11,7 +11,8 @@ import { ChatConfig } from './config/chat.config';
 import { ChatMetrics } from './completions/chat-metrics';
 import { CompletionController } from './completions/completion.controller';
 import { CompletionService } from './completions/completion.service';
-import { UpstreamRegistry } from './upstreams/upstream-registry';
+import { DeploymentRouter } from './routing/deployment-router';
+import { loadRoutingConfig } from './routing/routing.config';
 import { TOPIC_PREFIX, USAGE_PRODUCER, UsagePublisher } from './usage/usage-publisher';
 
 const KAFKA = Symbol('KAFKA');
@@ -38,7 +39,7 @@ export class AppModule implements OnApplicationBootstrap {
         { provide: TOPIC_PREFIX, useValue: config.KAFKA_TOPIC_PREFIX },
         { provide: USAGE_PRODUCER, useValue: new BatchingProducer(kafka, { logger }) },
         { provide: ModelCatalog, useValue: new ModelCatalog() },
-        { provide: UpstreamRegistry, useValue: new UpstreamRegistry() },
+        { provide: DeploymentRouter, useValue: new DeploymentRouter(loadRoutingConfig()) },
         { provide: ChatMetrics, useValue: new ChatMetrics(metrics) },
         {
           provide: OpenAiCompatibleChat,

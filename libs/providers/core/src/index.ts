@@ -1,3 +1,4 @@
 export * from './upstream.types';
 export * from './sse-reader';
 export * from './upstream-http';
+export * from './retry-after';

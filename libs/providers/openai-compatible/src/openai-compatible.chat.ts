@@ -1,6 +1,14 @@
 import type { Dispatcher } from 'undici';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
-import { postUpstream, readServerSentEvents, upstreamTransportError, UpstreamEndpoint, UpstreamTimeouts, UpstreamUsage } from '@apitopmix/providers/core';
+import {
+  postUpstream,
+  readServerSentEvents,
+  upstreamTransportError,
+  withRetryAfter,
+  UpstreamEndpoint,
+  UpstreamTimeouts,
+  UpstreamUsage,
+} from '@apitopmix/providers/core';
 import { openAiCompatibleApi } from './openai-compatible.api';
 import { openAiCompatibleError } from './openai-compatible.errors';
 
@@ -60,7 +68,7 @@ export class OpenAiCompatibleChat {
     });
     if (response.statusCode >= 400) {
       const text = await response.body.text().catch(() => '');
-      throw openAiCompatibleError(endpoint.provider, response.statusCode, text);
+      throw withRetryAfter(openAiCompatibleError(endpoint.provider, response.statusCode, text), response.headers);
     }
     return response;
   }

@@ -3,13 +3,13 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Observable, Subscriber } from 'rxjs';
 import type { Logger } from 'pino';
-import { ModelCatalog, ModelEntry, providers } from '@apitopmix/catalog';
+import { ChatModelEntry, ModelCatalog, providers } from '@apitopmix/catalog';
 import { chat, common } from '@apitopmix/contracts';
 import { ErrorCode, GatewayError, isGatewayError } from '@apitopmix/platform/errors';
 import { LOGGER } from '@apitopmix/platform/nest';
-import { UpstreamEndpoint, UpstreamUsage } from '@apitopmix/providers/core';
+import { UpstreamUsage } from '@apitopmix/providers/core';
 import { OpenAiCompatibleChat } from '@apitopmix/providers/openai-compatible';
-import { UpstreamRegistry } from '../upstreams/upstream-registry';
+import { Deployment, DeploymentRouter } from '../routing/deployment-router';
 import { estimateTokens, promptText } from '../usage/token-estimate';
 import { UsagePublisher } from '../usage/usage-publisher';
 import { ChatMetrics } from './chat-metrics';
@@ -19,16 +19,17 @@ import { openAiPassthroughBody, OpenAiStreamTap } from './openai-passthrough';
 export type CallHandle = Pick<Writable, 'writableNeedDrain'> & NodeJS.EventEmitter;
 
 interface Route {
-  model: ModelEntry;
-  endpoint: UpstreamEndpoint;
+  model: ChatModelEntry;
   caller: common.CallerContext;
 }
+
+type Outcome = 'completed' | 'cancelled' | 'failed';
 
 @Injectable()
 export class CompletionService {
   constructor(
     private readonly catalog: ModelCatalog,
-    private readonly upstreams: UpstreamRegistry,
+    private readonly router: DeploymentRouter,
     private readonly openAiChat: OpenAiCompatibleChat,
     private readonly usage: UsagePublisher,
     private readonly metrics: ChatMetrics,
@@ -41,35 +42,40 @@ export class CompletionService {
     const abort = new AbortController();
     const onCancel = () => abort.abort();
     call.once('cancelled', onCancel);
-    const timer = this.metrics.upstreamDuration.startTimer({ provider: route.endpoint.provider, streamed: 'false' });
+    let reached: Deployment | undefined;
     try {
-      const result = await this.openAiChat.complete(route.endpoint, json, abort.signal);
+      const { result, deployment } = await this.router.run(
+        route.model,
+        (candidate) => {
+          reached = candidate;
+          return this.attempt(candidate, false, () => this.openAiChat.complete(candidate.endpoint, json, abort.signal));
+        },
+        abort.signal,
+      );
       const usage = result.usage ?? { inputTokens: estimateTokens(promptText(parsed)), outputTokens: 0 };
-      this.record(route, usage, !result.usage, 'completed', false, result.model);
+      this.record(route, deployment, usage, !result.usage, 'completed', false, result.model);
       return {
         format: chat.WireFormat.WIRE_FORMAT_OPENAI_CHAT,
         body: result.body,
         usage: { ...usage, estimated: !result.usage },
-        upstream: { provider: route.endpoint.provider, model: result.model ?? route.model.upstreamModel },
+        upstream: { provider: deployment.endpoint.provider, model: result.model ?? route.model.upstreamModel },
       };
     } catch (error) {
-      if (abort.signal.aborted) {
-        // The upstream may have done the work; bill the prompt we know it read.
-        this.record(route, { inputTokens: estimateTokens(promptText(parsed)), outputTokens: 0 }, true, 'cancelled', false);
-      } else {
-        this.metrics.upstreamRequests.inc({ provider: route.endpoint.provider, outcome: outcomeLabel(error), streamed: 'false' });
+      // A cancelled call may already have reached an upstream: bill the prompt we know it read.
+      if (abort.signal.aborted && reached) {
+        this.record(route, reached, { inputTokens: estimateTokens(promptText(parsed)), outputTokens: 0 }, true, 'cancelled', false);
       }
       throw error;
     } finally {
-      timer();
       call.off('cancelled', onCancel);
     }
   }
 
   /**
-   * Streams upstream events to the caller as they arrive. Backpressure holds end to end: while the gRPC call
-   * cannot take more, the upstream body is not read. Unsubscribing (the caller went away) aborts the upstream
-   * and still reports the tokens generated so far.
+   * Streams upstream events to the caller as they arrive. Retries and fallback happen only until the upstream's
+   * first event; after that a failure ends the stream with an error event. Backpressure holds end to end: while
+   * the gRPC call cannot take more, the upstream body is not read. Unsubscribing (the caller went away) aborts the
+   * upstream and still reports the tokens generated so far.
    */
   stream(request: chat.CompletionRequest, call: CallHandle): Observable<chat.CompletionEvent> {
     return new Observable<chat.CompletionEvent>((subscriber) => {
@@ -91,39 +97,63 @@ export class CompletionService {
       return;
     }
     const tap = new OpenAiStreamTap(request.callerWantsUsage);
-    const provider = route.endpoint.provider;
-    const started = process.hrtime.bigint();
-    const timer = this.metrics.upstreamDuration.startTimer({ provider, streamed: 'true' });
     const usageSoFar = (): UpstreamUsage => tap.usage ?? { inputTokens: estimateTokens(promptText(parsed)), outputTokens: tap.contentChunks };
+    let deployment: Deployment | undefined;
+    const started = process.hrtime.bigint();
     try {
-      for await (const data of this.openAiChat.stream(route.endpoint, json, signal)) {
-        if (tap.events === 0) this.metrics.timeToFirstToken.observe({ provider, model: route.model.id }, Number(process.hrtime.bigint() - started) / 1e9);
-        const forwarded = tap.process(data);
+      // An attempt succeeds once the upstream's first event is in hand; until then the router may try elsewhere.
+      const opened = await this.router.run(
+        route.model,
+        async (candidate) => {
+          deployment = candidate;
+          const events = this.openAiChat.stream(candidate.endpoint, json, signal)[Symbol.asyncIterator]();
+          return { events, first: await events.next() };
+        },
+        signal,
+      );
+      deployment = opened.deployment;
+      this.metrics.timeToFirstToken.observe({ provider: deployment.endpoint.provider, model: route.model.id }, Number(process.hrtime.bigint() - started) / 1e9);
+      for (let next = opened.result.first; !next.done; next = await opened.result.events.next()) {
+        const forwarded = tap.process(next.value);
         if (forwarded === undefined) continue;
         subscriber.next({ data: Buffer.from(forwarded) });
         if (call.writableNeedDrain) await once(call, 'drain', { signal });
       }
       const usage = usageSoFar();
-      this.record(route, usage, !tap.usage, 'completed', true);
-      subscriber.next({ end: { usage: { ...usage, estimated: !tap.usage }, upstream: { provider, model: route.model.upstreamModel } } });
+      this.record(route, deployment, usage, !tap.usage, 'completed', true);
+      subscriber.next({
+        end: { usage: { ...usage, estimated: !tap.usage }, upstream: { provider: deployment.endpoint.provider, model: route.model.upstreamModel } },
+      });
       subscriber.complete();
     } catch (error) {
       if (signal.aborted) {
-        this.record(route, usageSoFar(), !tap.usage, 'cancelled', true);
+        if (deployment) this.record(route, deployment, usageSoFar(), !tap.usage, 'cancelled', true);
         return;
       }
-      if (tap.events === 0) {
+      if (tap.events === 0 || !deployment) {
         // Nothing was sent yet: the caller gets a plain error status, as the upstream's API would answer.
-        this.metrics.upstreamRequests.inc({ provider, outcome: outcomeLabel(error), streamed: 'true' });
         subscriber.error(error);
         return;
       }
       const usage = usageSoFar();
-      this.record(route, usage, !tap.usage, 'failed', true);
+      this.record(route, deployment, usage, !tap.usage, 'failed', true);
+      const provider = deployment.endpoint.provider;
       const failure = isGatewayError(error) ? error : new GatewayError(ErrorCode.UpstreamUnavailable, `The upstream provider (${provider}) failed mid-stream.`);
-      if (!isGatewayError(error)) this.logger.warn({ err: error, provider }, 'upstream failed mid-stream');
+      if (!isGatewayError(error)) this.logger.warn({ err: error, provider, deployment: deployment.name }, 'upstream failed mid-stream');
       subscriber.next({ error: { code: failure.code, message: failure.message, usage: { ...usage, estimated: !tap.usage } } });
       subscriber.complete();
+    }
+  }
+
+  /** One upstream attempt, measured and counted by deployment. */
+  private async attempt<T>(deployment: Deployment, streamed: boolean, call: () => Promise<T>): Promise<T> {
+    const labels = { provider: deployment.endpoint.provider, streamed: String(streamed) };
+    const timer = this.metrics.upstreamDuration.startTimer(labels);
+    try {
+      return await call();
+    } catch (error) {
+      this.metrics.upstreamRequests.inc({ ...labels, outcome: isGatewayError(error) ? error.code : 'error' });
+      throw error;
     } finally {
       timer();
     }
@@ -131,25 +161,26 @@ export class CompletionService {
 
   private route(request: chat.CompletionRequest): Route {
     if (!request.caller?.accountId) throw GatewayError.invalid('caller is required');
-    const model = this.catalog.find(request.model);
+    const model = this.catalog.findOfKind(request.model, 'chat');
     if (!model)
       throw new GatewayError(ErrorCode.ModelNotFound, `The model '${request.model}' does not exist or you do not have access to it.`, { param: 'model' });
     const upstreamFormat = providers[model.provider].format;
     if (request.format !== chat.WireFormat.WIRE_FORMAT_OPENAI_CHAT || upstreamFormat !== 'openai-chat') {
       throw GatewayError.invalid(`No translation from ${chat.wireFormatToJSON(request.format)} to the ${upstreamFormat} format of '${model.id}'.`);
     }
-    return { model, endpoint: this.upstreams.endpointFor(model), caller: request.caller };
+    return { model, caller: request.caller };
   }
 
   private record(
     route: Route,
+    deployment: Deployment,
     usage: UpstreamUsage,
     estimated: boolean,
-    outcome: 'completed' | 'cancelled' | 'failed',
+    outcome: Outcome,
     streamed: boolean,
     upstreamModel?: string,
   ): void {
-    const provider = route.endpoint.provider;
+    const provider = deployment.endpoint.provider;
     this.metrics.upstreamRequests.inc({ provider, outcome, streamed: String(streamed) });
     this.metrics.tokens.inc({ model: route.model.id, direction: 'input' }, usage.inputTokens);
     this.metrics.tokens.inc({ model: route.model.id, direction: 'output' }, usage.outputTokens);
@@ -165,8 +196,4 @@ export class CompletionService {
       streamed,
     });
   }
-}
-
-function outcomeLabel(error: unknown): string {
-  return isGatewayError(error) ? error.code : 'error';
 }
