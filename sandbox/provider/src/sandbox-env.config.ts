@@ -34,9 +34,7 @@ const envSchema = z.object({
 
 export function parseSandboxEnv(env: NodeJS.ProcessEnv): SandboxEnv {
   // An empty variable (`SANDBOX_PORT=`) means "unset", as shells and compose files commonly produce it.
-  const present = Object.fromEntries(
-    Object.keys(envSchema.shape).flatMap((name) => (env[name] ? [[name, env[name]]] : [])),
-  );
+  const present = Object.fromEntries(Object.keys(envSchema.shape).flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
   const result = envSchema.safeParse(present);
   if (!result.success) {
     // Name the variable and the rule, never the value: SANDBOX_API_KEY is a secret, even a sandbox one.

@@ -1,6 +1,6 @@
 // Drives the sandbox over real HTTP with the official OpenAI SDK (raw fetch where the SDK hides the wire).
 import OpenAI from 'openai';
-import { createSandboxServer, type RequestRecord, type SandboxServer } from './sandbox-server';
+import { createSandboxServer, splitDeployment, wireFormatOfPath, type RequestRecord, type SandboxServer } from './sandbox-server';
 
 const API_KEY = 'sandbox-key';
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 beforeEach(async () => {
-  Object.assign(sandbox.settings, { latencyMs: 0, chunkDelayMs: 0 });
+  Object.assign(sandbox.settings, { latencyMs: 0, chunkDelayMs: 0, faults: [] });
   await fetch(`${origin}/_sandbox/requests`, { method: 'DELETE' });
 });
 
@@ -196,9 +196,7 @@ describe('sandbox provider: OpenAI chat completions', () => {
     });
 
     it('400s missing messages with param messages', async () => {
-      const error = await client.chat.completions
-        .create({ model: 'gpt-4o' } as OpenAI.ChatCompletionCreateParamsNonStreaming)
-        .catch((e: unknown) => e);
+      const error = await client.chat.completions.create({ model: 'gpt-4o' } as OpenAI.ChatCompletionCreateParamsNonStreaming).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OpenAI.BadRequestError);
       expect(error).toMatchObject({ status: 400, type: 'invalid_request_error', param: 'messages', code: 'missing_required_parameter' });
     });
@@ -229,13 +227,22 @@ describe('sandbox provider: OpenAI chat completions', () => {
     expect(models.length).toBeGreaterThan(1);
     expect(models[0]).toEqual({ id: 'gpt-4o', object: 'model', created: expect.any(Number), owned_by: 'sandbox' });
   });
+
+  it('retrieves any model id, slashes included, as chat completions serve any id', async () => {
+    expect(await client.models.retrieve('meta/llama-3.3-70b-instruct')).toEqual({
+      id: 'meta/llama-3.3-70b-instruct',
+      object: 'model',
+      created: expect.any(Number),
+      owned_by: 'sandbox',
+    });
+  });
 });
 
 describe('sandbox control API', () => {
   it('applies latencyMs set through PUT /_sandbox/settings before answering', async () => {
     const put = await fetch(`${origin}/_sandbox/settings`, { method: 'PUT', body: JSON.stringify({ latencyMs: 150 }) });
-    expect(await put.json()).toEqual({ latencyMs: 150, chunkDelayMs: 0 });
-    expect(await (await fetch(`${origin}/_sandbox/settings`)).json()).toEqual({ latencyMs: 150, chunkDelayMs: 0 });
+    expect(await put.json()).toEqual({ latencyMs: 150, chunkDelayMs: 0, faults: [] });
+    expect(await (await fetch(`${origin}/_sandbox/settings`)).json()).toEqual({ latencyMs: 150, chunkDelayMs: 0, faults: [] });
 
     const started = performance.now();
     await client.chat.completions.create(question);
@@ -252,7 +259,7 @@ describe('sandbox control API', () => {
       const res = await fetch(`${origin}/_sandbox/settings`, { method: 'PUT', body });
       expect(res.status).toBe(400);
     }
-    expect(sandbox.settings).toEqual({ latencyMs: 0, chunkDelayMs: 0 });
+    expect(sandbox.settings).toEqual({ latencyMs: 0, chunkDelayMs: 0, faults: [] });
   });
 
   it('records provider requests with the key redacted, and clears them', async () => {
@@ -275,5 +282,23 @@ describe('sandbox control API', () => {
 
     expect((await fetch(`${origin}/_sandbox/requests`, { method: 'DELETE' })).status).toBe(204);
     expect(await requestLog()).toEqual([]);
+  });
+});
+
+describe('paths', () => {
+  it('splits a deployment prefix off, and only a valid one', () => {
+    expect(splitDeployment('/d/east/v1/chat/completions')).toEqual({ deployment: 'east', path: '/v1/chat/completions' });
+    expect(splitDeployment('/d/eu.west-1_b/v1beta/models/x:generateContent')).toEqual({ deployment: 'eu.west-1_b', path: '/v1beta/models/x:generateContent' });
+    expect(splitDeployment('/d/east')).toEqual({ deployment: null, path: '/d/east' });
+    expect(splitDeployment('/d/a%20b/v1/models')).toEqual({ deployment: null, path: '/d/a%20b/v1/models' });
+    expect(splitDeployment('/v1/d/east/x')).toEqual({ deployment: null, path: '/v1/d/east/x' });
+  });
+
+  it('picks the error envelope of the format a path belongs to', () => {
+    expect(wireFormatOfPath('/v1/messages/nope')).toBe('anthropic');
+    expect(wireFormatOfPath('/v1/messagesx')).toBe('openai');
+    expect(wireFormatOfPath('/v1beta/anything')).toBe('gemini');
+    expect(wireFormatOfPath('/v1/models/gemini-2.5-flash:embedContent')).toBe('gemini');
+    expect(wireFormatOfPath('/v1/models/gpt-4o')).toBe('openai');
   });
 });

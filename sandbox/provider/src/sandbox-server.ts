@@ -3,25 +3,51 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
+import { anthropicEdge, anthropicRoutes } from './anthropic/anthropic.routes';
 import { CONTROL_PREFIX, sandboxControlRoutes } from './control/sandbox-control.routes';
-import { OpenAiError, sendOpenAiError } from './openai/openai-error';
-import { openAiNotFound, openAiRoutes } from './openai/openai.routes';
+import { geminiEdge, geminiRoutes } from './gemini/gemini.routes';
+import { openAiEdge, openAiRoutes } from './openai/openai.routes';
+import { DEPLOYMENT_NAME_PATTERN } from './shared/fault-rules';
 import { BodyTooLargeError, isAbortError, pause, readBody } from './shared/http-io';
-import {
-  DEFAULT_REQUEST_LOG_SIZE,
-  parseRecordedBody,
-  redactHeaders,
-  redactPath,
-  RequestLog,
-} from './shared/request-log';
+import { DEFAULT_REQUEST_LOG_SIZE, parseRecordedBody, redactHeaders, redactPath, RequestLog } from './shared/request-log';
 import { SandboxRouter, type SandboxContext } from './shared/sandbox-router';
 import { DEFAULT_SANDBOX_SETTINGS, sandboxSettingsSchema, type SandboxSettings } from './shared/sandbox-settings';
+import type { WireFormat } from './shared/wire-format';
 
 export type { SandboxSettings } from './shared/sandbox-settings';
 export type { RequestRecord } from './shared/request-log';
+export type { FaultRule, FaultState } from './shared/fault-rules';
+
+/** What the server needs from a wire format for requests no route of it answered properly. */
+export interface WireFormatEdge {
+  /** Unknown path, or known path with the wrong method. */
+  notFound(ctx: SandboxContext): void;
+  bodyTooLarge(res: ServerResponse, limitBytes: number): void;
+  internalError(res: ServerResponse): void;
+}
+
+const EDGES: Record<WireFormat, WireFormatEdge> = { openai: openAiEdge, anthropic: anthropicEdge, gemini: geminiEdge };
+
+/**
+ * Which format's envelope answers a path no route claimed (and transport-level failures): Anthropic's under
+ * `/v1/messages` and `/v1/complete`, Google's under `/v1beta/` and for `/v1/models/<id>:<method>`, otherwise
+ * OpenAI's, the one most clients understand.
+ */
+export function wireFormatOfPath(path: string): WireFormat {
+  if (/^\/v1\/(messages|complete)(\/|$)/.test(path)) return 'anthropic';
+  if (path.startsWith('/v1beta/') || /^\/v1\/models\/[^/]+:/.test(path)) return 'gemini';
+  return 'openai';
+}
+
+/** `/d/east/v1/chat/completions` → `{ deployment: 'east', path: '/v1/chat/completions' }`. */
+export function splitDeployment(pathname: string): { deployment: string | null; path: string } {
+  const match = /^\/d\/([^/]+)(\/.*)$/.exec(pathname);
+  if (!match || !DEPLOYMENT_NAME_PATTERN.test(match[1])) return { deployment: null, path: pathname };
+  return { deployment: match[1], path: match[2] };
+}
 
 export interface SandboxOptions {
-  /** The key clients must send (`Authorization: Bearer <apiKey>` for the OpenAI format). */
+  /** The key clients must send (OpenAI `Authorization: Bearer`, Anthropic `x-api-key`, Gemini `x-goog-api-key`). */
   apiKey: string;
   latencyMs?: number;
   chunkDelayMs?: number;
@@ -46,15 +72,20 @@ export interface SandboxServer {
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export function createSandboxServer(options: SandboxOptions): SandboxServer {
-  const settings: SandboxSettings = sandboxSettingsSchema.parse({
-    latencyMs: options.latencyMs ?? DEFAULT_SANDBOX_SETTINGS.latencyMs,
-    chunkDelayMs: options.chunkDelayMs ?? DEFAULT_SANDBOX_SETTINGS.chunkDelayMs,
-  });
+  const settings: SandboxSettings = {
+    ...sandboxSettingsSchema.parse({
+      latencyMs: options.latencyMs ?? DEFAULT_SANDBOX_SETTINGS.latencyMs,
+      chunkDelayMs: options.chunkDelayMs ?? DEFAULT_SANDBOX_SETTINGS.chunkDelayMs,
+    }),
+    faults: [],
+  };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const logger = options.logger ?? pino({ enabled: false });
   const requestLog = new RequestLog(options.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE);
   const router = new SandboxRouter([
     ...openAiRoutes({ apiKey: options.apiKey }),
+    ...anthropicRoutes({ apiKey: options.apiKey }),
+    ...geminiRoutes({ apiKey: options.apiKey }),
     ...sandboxControlRoutes({ requestLog, settings }),
   ]);
 
@@ -62,19 +93,26 @@ export function createSandboxServer(options: SandboxOptions): SandboxServer {
     const startedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const method = req.method ?? 'GET';
-    const isControl = url.pathname.startsWith(CONTROL_PREFIX);
+    // One sandbox stands in for several upstream deployments: `/d/<name>/...` serves every route under a prefix.
+    const { deployment, path } = splitDeployment(url.pathname);
+    const isControl = deployment === null && path.startsWith(CONTROL_PREFIX);
     const record = isControl
       ? undefined
       : requestLog.add({
           at: new Date(startedAt).toISOString(),
           method,
           path: redactPath(url),
+          deployment,
+          format: null,
           headers: redactHeaders(req.headers),
           body: null,
           status: null,
           aborted: false,
           chunksSent: 0,
+          fault: null,
         });
+    const edge = EDGES[wireFormatOfPath(path)];
+    if (deployment !== null) res.setHeader('x-sandbox-deployment', deployment);
 
     // A response that closes before it finished means the client went away: stop all work for it at once.
     const disconnect = new AbortController();
@@ -95,30 +133,43 @@ export function createSandboxServer(options: SandboxOptions): SandboxServer {
     try {
       const body = await readBody(req, maxBodyBytes);
       if (record) record.body = parseRecordedBody(body);
+      // The control API lives at the root only: under a deployment prefix it is an unknown provider path.
+      const match = deployment !== null && path.startsWith(CONTROL_PREFIX) ? undefined : router.match(method, path);
       const ctx: SandboxContext = {
         req,
         res,
         url,
+        path,
+        deployment,
+        params: match?.params ?? {},
         body,
         signal: disconnect.signal,
+        // The fault list is shared, not copied: spending a rule must be visible to later requests.
         settings: { ...settings },
         record,
+        cut: () => {
+          cutByServer = true;
+          // End the socket (FIN after what was written) rather than reset it: a reset could make the client drop
+          // bytes it already received, and the test could not tell how many chunks arrived before the cut.
+          if (res.socket) res.socket.end();
+          else res.destroy();
+        },
       };
       // Latency applies to everything a provider would answer, errors included, but never to the control API.
       if (!isControl) await pause(ctx.settings.latencyMs, ctx.signal);
-      // Paths no wire format claims, and transport-level failures below, are answered in OpenAI's envelope, the
-      // one most clients understand. When other formats arrive, choose the envelope by path prefix.
-      const handler = router.match(method, url.pathname) ?? openAiNotFound;
+      // Paths no wire format claims, and transport-level failures below, get the envelope of the format the path
+      // belongs to.
+      const handler = match?.handler ?? edge.notFound;
       await handler(ctx);
     } catch (error) {
       if (disconnect.signal.aborted || isAbortError(error)) return;
       if (error instanceof BodyTooLargeError) {
-        sendOpenAiError(res, OpenAiError.bodyTooLarge(error.limitBytes));
+        edge.bodyTooLarge(res, error.limitBytes);
         return;
       }
       logger.error({ err: error, method, path: url.pathname }, 'sandbox request failed');
       if (!res.headersSent) {
-        sendOpenAiError(res, OpenAiError.internal());
+        edge.internalError(res);
       } else {
         // Mid-stream there is no way to report an error but to cut the stream; that is not a client abort.
         cutByServer = true;

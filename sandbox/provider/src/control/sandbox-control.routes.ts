@@ -1,6 +1,7 @@
 // The control API tests use to steer the sandbox and inspect what reached it. Unauthenticated by design, so it
 // answers loopback clients only: the sandbox may listen on a wider interface for demos.
 import type { ServerResponse } from 'node:http';
+import { toFaultState } from '../shared/fault-rules';
 import { sendJson } from '../shared/http-io';
 import type { RequestLog } from '../shared/request-log';
 import type { Route, RouteHandler, SandboxContext } from '../shared/sandbox-router';
@@ -46,7 +47,9 @@ function updateSettings(ctx: SandboxContext, settings: SandboxSettings): void {
     return controlError(ctx.res, 400, `sandbox settings: ${issue.path.join('.') || 'body'}: ${issue.message}`);
   }
   // Mutate in place: the server and every later request read this same object.
-  Object.assign(settings, result.data);
+  const { faults, ...delays } = result.data;
+  Object.assign(settings, delays);
+  if (faults) settings.faults = faults.map(toFaultState);
   sendJson(ctx.res, 200, settings);
 }
 

@@ -1,14 +1,24 @@
 // POST /v1/chat/completions: validate, plan, then answer as JSON or as a server-sent-event stream.
 import { randomInt } from 'node:crypto';
-import { pause, sendJson } from '../shared/http-io';
+import { sendJson } from '../shared/http-io';
 import type { SandboxContext } from '../shared/sandbox-router';
-import { SseWriter } from '../shared/sse-writer';
+import { sseFrame, SseWriter } from '../shared/sse-writer';
+import { pumpStream, type StreamFaultFrames } from '../shared/stream-pump';
 import { planChatCompletion } from './openai-chat.plan';
 import { chatCompletionChunks, renderChatCompletion, type CompletionMeta } from './openai-chat.render';
 import { parseChatCompletionRequest } from './openai-chat.request';
+import { OpenAiError } from './openai-error';
 
 /** Marks every sandbox completion: a response with this fingerprint never came from a real model. */
 export const SANDBOX_SYSTEM_FINGERPRINT = 'fp_sandbox';
+
+/** How an OpenAI stream breaks: an `error` object in a data line (no `[DONE]` after it), or JSON cut short. */
+export const OPENAI_STREAM_FAULTS: StreamFaultFrames = {
+  midstreamError: (status) => sseFrame(JSON.stringify(OpenAiError.forStatus(status ?? 500).toBody())),
+  garbage:
+    'data: {"id":"chatcmpl-sandbox-garbage","object":"chat.completion.chunk","choices":[{"delta":{"content":"unterminat\n\n' +
+    '<html><body><h1>502 Bad Gateway</h1></body></html>\n\n',
+};
 
 export async function handleChatCompletions(ctx: SandboxContext): Promise<void> {
   const request = parseChatCompletionRequest(ctx.body);
@@ -35,14 +45,12 @@ export async function handleChatCompletions(ctx: SandboxContext): Promise<void> 
     includeUsage: request.stream_options?.include_usage === true,
     includeObfuscation: request.stream_options?.include_obfuscation !== false,
   });
-  for (const chunk of chunks) {
-    // Chunks are produced lazily, one per wait: a client that disconnects stops generation at the next pause.
-    if (sse.eventsSent > 0) await pause(ctx.settings.chunkDelayMs, ctx.signal);
-    await sse.send(JSON.stringify(chunk));
-  }
-  await pause(ctx.settings.chunkDelayMs, ctx.signal);
-  await sse.send('[DONE]');
-  sse.end();
+  await pumpStream(ctx, sse, frames(chunks, sse), OPENAI_STREAM_FAULTS);
+}
+
+function* frames(chunks: Iterable<object>, sse: SseWriter): Generator<string> {
+  for (const chunk of chunks) yield sse.frame(JSON.stringify(chunk));
+  yield sse.frame('[DONE]');
 }
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -21,8 +21,7 @@ export function parseOpenAiJsonBody<Schema extends z.ZodType>(schema: Schema, ra
 export function toOpenAiError(issue: Issue, body: unknown): OpenAiError {
   const param = issue.path.length > 0 ? formatParam(issue.path) : null;
   const value = valueAt(body, issue.path);
-  const invalid = (code: string | null, message: string) =>
-    new OpenAiError(400, message, 'invalid_request_error', param, code);
+  const invalid = (code: string | null, message: string) => new OpenAiError(400, message, 'invalid_request_error', param, code);
 
   if (param !== null && value === undefined) {
     return invalid('missing_required_parameter', `Missing required parameter: '${param}'.`);
@@ -31,8 +30,7 @@ export function toOpenAiError(issue: Issue, body: unknown): OpenAiError {
     case 'invalid_type':
       return invalid(
         'invalid_type',
-        `Invalid type for '${param ?? 'body'}': expected ${describeExpected(issue.expected)}, ` +
-          `but got ${describeValue(value)} instead.`,
+        `Invalid type for '${param ?? 'body'}': expected ${describeExpected(issue.expected)}, ` + `but got ${describeValue(value)} instead.`,
       );
     case 'invalid_union': {
       const expected = [
@@ -43,41 +41,29 @@ export function toOpenAiError(issue: Issue, body: unknown): OpenAiError {
             .map((i) => describeExpected(i.expected)),
         ),
       ];
-      return invalid(
-        'invalid_type',
-        `Invalid type for '${param}': expected ${listAlternatives(expected)}, but got ${describeValue(value)} instead.`,
-      );
+      return invalid('invalid_type', `Invalid type for '${param}': expected ${listAlternatives(expected)}, but got ${describeValue(value)} instead.`);
     }
     case 'invalid_value':
-      return invalid(
-        'invalid_value',
-        `Invalid value: '${String(value)}'. Supported values are: ${listValues(issue.values)}.`,
-      );
+      return invalid('invalid_value', `Invalid value: '${String(value)}'. Supported values are: ${listValues(issue.values)}.`);
     case 'too_small':
       if (issue.origin === 'array' && Array.isArray(value) && value.length === 0) {
         return invalid(
           'empty_array',
-          `Invalid '${param}': empty array. Expected an array with minimum length ${issue.minimum}, ` +
-            'but got an empty array instead.',
+          `Invalid '${param}': empty array. Expected an array with minimum length ${issue.minimum}, ` + 'but got an empty array instead.',
         );
       }
       if (issue.origin === 'array') {
-        return invalid(
-          'array_below_min_length',
-          `Invalid '${param}': array too short. Expected an array with minimum length ${issue.minimum}.`,
-        );
+        return invalid('array_below_min_length', `Invalid '${param}': array too short. Expected an array with minimum length ${issue.minimum}.`);
       }
       if (issue.origin === 'string') {
         return invalid(
           'string_below_min_length',
-          `Invalid '${param}': string too short. Expected a string with minimum length ${issue.minimum}, ` +
-            'but got an empty string instead.',
+          `Invalid '${param}': string too short. Expected a string with minimum length ${issue.minimum}, ` + 'but got an empty string instead.',
         );
       }
       return invalid(
         'integer_below_min_value',
-        `Invalid '${param}': integer below minimum value. Expected a value >= ${issue.minimum}, ` +
-          `but got ${String(value)} instead.`,
+        `Invalid '${param}': integer below minimum value. Expected a value >= ${issue.minimum}, ` + `but got ${String(value)} instead.`,
       );
     case 'too_big':
       if (issue.origin === 'array') {
@@ -89,8 +75,7 @@ export function toOpenAiError(issue: Issue, body: unknown): OpenAiError {
       }
       return invalid(
         'integer_above_max_value',
-        `Invalid '${param}': integer above maximum value. Expected a value <= ${issue.maximum}, ` +
-          `but got ${String(value)} instead.`,
+        `Invalid '${param}': integer above maximum value. Expected a value <= ${issue.maximum}, ` + `but got ${String(value)} instead.`,
       );
     default:
       return invalid(null, `Invalid '${param ?? 'body'}': ${issue.message}.`);

@@ -1,4 +1,4 @@
-import { composeReply, countTokens, seedFrom, splitTokens, subjectOf, truncateReply } from './deterministic-text';
+import { composeReply, composeThinking, countTokens, idFrom, seedFrom, splitTokens, subjectOf, truncateReply, wordFor } from './deterministic-text';
 
 describe('deterministic text', () => {
   it('splits text into pieces that concatenate back to it, whitespace included', () => {
@@ -25,11 +25,16 @@ describe('deterministic text', () => {
 
   it('cuts at the earliest stop sequence, excluding it, with reason stop', () => {
     const result = truncateReply('one two three four', { stop: ['four', ' two'] });
-    expect(result).toEqual({ text: 'one', pieces: ['one'], reason: 'stop' });
+    expect(result).toEqual({ text: 'one', pieces: ['one'], reason: 'stop', stopSequence: ' two' });
   });
 
   it('cuts at maxTokens pieces with reason length, unless a stop sequence comes first', () => {
-    expect(truncateReply('one two three four', { maxTokens: 2 })).toEqual({ text: 'one two', pieces: ['one', ' two'], reason: 'length' });
+    expect(truncateReply('one two three four', { maxTokens: 2 })).toEqual({
+      text: 'one two',
+      pieces: ['one', ' two'],
+      reason: 'length',
+      stopSequence: null,
+    });
     expect(truncateReply('one two three four', { maxTokens: 2, stop: [' two'] }).reason).toBe('stop');
     expect(truncateReply('one two', { maxTokens: 2 }).reason).toBe('stop');
   });
@@ -38,5 +43,26 @@ describe('deterministic text', () => {
     const result = truncateReply('one two', { stop: ['two'] });
     expect(result.text).toBe('one ');
     expect(result.pieces.join('')).toBe('one ');
+  });
+});
+
+describe('deterministic text for tools and thinking', () => {
+  it('puts a lead sentence between the quote and the filler words', () => {
+    const seed = seedFrom(['lead']);
+    const plain = composeReply('Look', seed);
+    expect(composeReply('Look', seed, 'I see 1 image (image/png).')).toBe(plain.replace('": ', '": I see 1 image (image/png). '));
+  });
+
+  it('thinks deterministically, differently from the reply', () => {
+    const seed = seedFrom(['think']);
+    expect(composeThinking('Why?', seed)).toBe(composeThinking('Why?', seed));
+    expect(composeThinking('Why?', seed)).toMatch(/^Sandbox thinking about "Why\?": [a-z ]+\.$/);
+  });
+
+  it('makes ids and words from hashes', () => {
+    expect(idFrom(24, 'a', 1)).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(idFrom(24, 'a', 1)).toBe(idFrom(24, 'a', 1));
+    expect(idFrom(24, 'a', 2)).not.toBe(idFrom(24, 'a', 1));
+    expect(wordFor('tool', 'city')).toMatch(/^[a-z]+$/);
   });
 });

@@ -37,6 +37,7 @@ export function createPrng(seed: number): () => number {
 }
 
 // Plain, neutral words: easy to read in logs and unlikely to collide with a test's stop sequence by accident.
+// prettier-ignore
 const FILLER_WORDS = [
   'alpha', 'amber', 'anchor', 'arbor', 'beacon', 'birch', 'bramble', 'breeze', 'canyon', 'cedar', 'cobalt', 'comet',
   'coral', 'delta', 'drift', 'ember', 'falcon', 'fern', 'fjord', 'glade', 'granite', 'harbor', 'hazel', 'horizon',
@@ -57,14 +58,32 @@ export function subjectOf(text: string, maxChars = SUBJECT_MAX_CHARS): string {
 
 /**
  * `Sandbox reply to "<first 40 chars of subject>": <12..36 filler words>.` The word count and the words come from
- * the seed, so callers decide what makes two replies equal by choosing what they hash into it.
+ * the seed, so callers decide what makes two replies equal by choosing what they hash into it. A `lead` sentence
+ * (for example what images the sandbox saw) goes between the quote and the filler words.
  */
-export function composeReply(subject: string, seed: number): string {
+export function composeReply(subject: string, seed: number, lead?: string): string {
   const random = createPrng(seed);
   const wordCount = MIN_FILLER_WORDS + Math.floor(random() * (MAX_FILLER_WORDS - MIN_FILLER_WORDS + 1));
   const words: string[] = [];
   for (let i = 0; i < wordCount; i++) words.push(FILLER_WORDS[Math.floor(random() * FILLER_WORDS.length)]);
-  return `Sandbox reply to "${subjectOf(subject)}": ${words.join(' ')}.`;
+  return `Sandbox reply to "${subjectOf(subject)}": ${lead ? `${lead} ` : ''}${words.join(' ')}.`;
+}
+
+export const MIN_THINKING_WORDS = 8;
+export const MAX_THINKING_WORDS = 20;
+
+/** `Sandbox thinking about "<first 40 chars of subject>": <8..20 filler words>.`, seeded apart from the reply. */
+export function composeThinking(subject: string, seed: number): string {
+  const random = createPrng(seedFrom(seed, 'thinking'));
+  const wordCount = MIN_THINKING_WORDS + Math.floor(random() * (MAX_THINKING_WORDS - MIN_THINKING_WORDS + 1));
+  const words: string[] = [];
+  for (let i = 0; i < wordCount; i++) words.push(FILLER_WORDS[Math.floor(random() * FILLER_WORDS.length)]);
+  return `Sandbox thinking about "${subjectOf(subject)}": ${words.join(' ')}.`;
+}
+
+/** One filler word chosen by the hash of `parts`: how tool arguments get deterministic string values. */
+export function wordFor(...parts: unknown[]): string {
+  return FILLER_WORDS[seedFrom(...parts) % FILLER_WORDS.length];
 }
 
 export type TruncationReason = 'stop' | 'length';
@@ -73,6 +92,8 @@ export interface TruncatedText {
   text: string;
   pieces: string[];
   reason: TruncationReason;
+  /** The stop sequence that ended the text (reason `stop` only), as Anthropic reports it; null otherwise. */
+  stopSequence: string | null;
 }
 
 /**
@@ -81,16 +102,21 @@ export interface TruncatedText {
  */
 export function truncateReply(text: string, options: { stop?: readonly string[]; maxTokens?: number }): TruncatedText {
   let cut = text;
+  let stopSequence: string | null = null;
   for (const sequence of options.stop ?? []) {
     const at = sequence === '' ? -1 : cut.indexOf(sequence);
-    if (at >= 0) cut = cut.slice(0, at);
+    if (at >= 0) {
+      // Each later cut is inside the earlier one, so the last sequence that cuts is the one found first in the text.
+      cut = cut.slice(0, at);
+      stopSequence = sequence;
+    }
   }
   const pieces = splitTokens(cut);
   if (options.maxTokens !== undefined && pieces.length > options.maxTokens) {
     const kept = pieces.slice(0, options.maxTokens);
-    return { text: kept.join(''), pieces: kept, reason: 'length' };
+    return { text: kept.join(''), pieces: kept, reason: 'length', stopSequence: null };
   }
-  return { text: cut, pieces, reason: 'stop' };
+  return { text: cut, pieces, reason: 'stop', stopSequence };
 }
 
 const OBFUSCATION_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -100,5 +126,15 @@ export function paddingString(random: () => number, maxLength = 12): string {
   const length = 1 + Math.floor(random() * maxLength);
   let out = '';
   for (let i = 0; i < length; i++) out += OBFUSCATION_ALPHABET[Math.floor(random() * OBFUSCATION_ALPHABET.length)];
+  return out;
+}
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A deterministic id body of `length` letters and digits from the hash of `parts` (tool-call ids). */
+export function idFrom(length: number, ...parts: unknown[]): string {
+  const digest = createHash('sha512').update(JSON.stringify(parts)).digest();
+  let out = '';
+  for (let i = 0; i < length; i++) out += ID_ALPHABET[digest[i % digest.length] % ID_ALPHABET.length];
   return out;
 }

@@ -39,3 +39,21 @@ export async function pause(ms: number, signal: AbortSignal): Promise<void> {
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && error.name === 'AbortError';
 }
+
+/** Resolves when the client disconnects (or at once if it already has): how a hung upstream behaves. */
+export function waitForClientToLeave(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** The body as a JSON object, or an empty object when it is not one: for peeking at `model` before validation. */
+export function peekJsonObject(body: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(body);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,13 +1,19 @@
 // The last N provider-facing requests the sandbox received, so tests can assert what the gateway sent upstream
 // and whether a stream it cancelled was really cut. Control-API calls are never recorded.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { FaultKind } from './fault-rules';
+import type { WireFormat } from './wire-format';
 
 export interface RequestRecord {
   /** ISO-8601 time the request arrived. */
   at: string;
   method: string;
-  /** Path and query string, credentials in the query redacted. */
+  /** Path and query string as requested (deployment prefix included), credentials in the query redacted. */
   path: string;
+  /** The `<name>` of a `/d/<name>/...` prefix, or null. */
+  deployment: string | null;
+  /** The wire format whose route answered; null for unknown paths. */
+  format: WireFormat | null;
   headers: Record<string, string | string[]>;
   /** The parsed JSON body; the raw text when it is not JSON; null when empty. */
   body: unknown;
@@ -15,8 +21,10 @@ export interface RequestRecord {
   status: number | null;
   /** True when the client went away before the response was complete. */
   aborted: boolean;
-  /** Server-sent events written, the final `[DONE]` included; 0 for plain responses. */
+  /** Stream events written (SSE events, the final `[DONE]` included, or JSON-array elements); 0 for plain responses. */
   chunksSent: number;
+  /** The kind of the fault rule applied to this request, or null. */
+  fault: FaultKind | null;
 }
 
 export const DEFAULT_REQUEST_LOG_SIZE = 200;

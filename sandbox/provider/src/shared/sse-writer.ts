@@ -1,44 +1,35 @@
-// Writes server-sent events one at a time, as a real provider does, so the gateway sees true streaming:
-// each event is flushed when produced, a full socket buffer pauses generation, and a gone client stops it.
-import { once } from 'node:events';
+// Server-sent events on top of StreamWriter: `event: <name>\ndata: <json>\n\n`, with the line ending each provider
+// uses (Google's `alt=sse` streams end lines with CRLF; OpenAI's and Anthropic's with LF).
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { StreamWriter } from './stream-writer';
 
-export class SseWriter {
-  private sent = 0;
+export interface SseOptions {
+  lineEnding?: '\n' | '\r\n';
+}
 
-  constructor(
-    private readonly res: ServerResponse,
-    /** Aborted when the client disconnects. */
-    private readonly signal: AbortSignal,
-    private readonly onEventSent: (count: number) => void = () => undefined,
-  ) {}
+/** One SSE frame. */
+export function sseFrame(data: string, event?: string, lineEnding: '\n' | '\r\n' = '\n'): string {
+  return `${event ? `event: ${event}${lineEnding}` : ''}data: ${data}${lineEnding}${lineEnding}`;
+}
 
-  open(headers: OutgoingHttpHeaders = {}): void {
-    this.res.writeHead(200, {
-      ...headers,
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-    });
-    // Send the head now: clients (and the gateway's time-to-first-byte metric) should not wait for the first event.
-    this.res.flushHeaders();
+export class SseWriter extends StreamWriter {
+  private readonly lineEnding: '\n' | '\r\n';
+
+  constructor(res: ServerResponse, signal: AbortSignal, onEventSent: (count: number) => void = () => undefined, options: SseOptions = {}) {
+    super(res, signal, onEventSent);
+    this.lineEnding = options.lineEnding ?? '\n';
+  }
+
+  override open(headers: OutgoingHttpHeaders = {}): void {
+    super.open({ ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   }
 
   /** Writes one event; resolves once the socket can take more, rejects with an AbortError if the client left. */
-  async send(data: string, event?: string): Promise<void> {
-    this.signal.throwIfAborted();
-    const frame = `${event ? `event: ${event}\n` : ''}data: ${data}\n\n`;
-    const flushed = this.res.write(frame);
-    this.sent += 1;
-    this.onEventSent(this.sent);
-    // Backpressure: a slow reader must slow the sandbox down rather than grow its memory.
-    if (!flushed) await once(this.res, 'drain', { signal: this.signal });
+  send(data: string, event?: string): Promise<void> {
+    return this.write(this.frame(data, event));
   }
 
-  end(): void {
-    this.res.end();
-  }
-
-  get eventsSent(): number {
-    return this.sent;
+  frame(data: string, event?: string): string {
+    return sseFrame(data, event, this.lineEnding);
   }
 }
