@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPrismaClient, PrismaClient } from '@apitopmix/platform/prisma';
 
@@ -46,12 +47,27 @@ function required(name: string): string {
  * The whole platform on free ports against the real test infrastructure, isolated from any other run by its own
  * Kafka topic prefix, billing consumer group and Redis key prefix.
  */
-export async function startTestPlatform(options: { extraEnv?: Record<string, string> } = {}): Promise<TestPlatform> {
+export interface TestPlatformOptions {
+  extraEnv?: Record<string, string>;
+  /** A routing configuration for chat (see services/chat/src/routing), given the sandbox's base URL. */
+  routing?: (sandboxUrl: string) => unknown;
+}
+
+export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const run = randomBytes(4).toString('hex');
   const databaseUrl = required('TEST_DATABASE_URL');
   const topicPrefix = `test.${run}.`;
+  const ports = await launcher.randomPorts();
+  const logDir = join(__dirname, '../../../.local/logs', `test-${run}`);
+  const extraEnv = { ...(options.extraEnv ?? {}) };
+  if (options.routing) {
+    mkdirSync(logDir, { recursive: true });
+    const file = join(logDir, 'routing.json');
+    writeFileSync(file, JSON.stringify(options.routing(`http://127.0.0.1:${ports.sandbox}`), null, 2));
+    extraEnv.ROUTING_CONFIG_FILE = file;
+  }
   const platform = await launcher.startPlatform({
-    ports: await launcher.randomPorts(),
+    ports,
     databaseUrl,
     redisUrl: required('TEST_REDIS_URL'),
     kafkaBrokers: required('TEST_KAFKA_BROKERS'),
@@ -59,9 +75,9 @@ export async function startTestPlatform(options: { extraEnv?: Record<string, str
     consumerGroup: `billing-test-${run}`,
     rateLimitPrefix: `rl:test:${run}:`,
     logLevel: 'warn',
-    logDir: join(__dirname, '../../../.local/logs', `test-${run}`),
+    logDir,
     providerEnv: {},
-    extraEnv: options.extraEnv ?? {},
+    extraEnv,
   });
   const prisma = createPrismaClient(databaseUrl, { poolMax: 5 });
   return {

@@ -200,6 +200,35 @@ describe('OpenAiCompatibleChat', () => {
       expect(await rejection(drain(chat.stream(endpoint, '{}')))).toMatchObject({ code: ErrorCode.UpstreamUnavailable, status: 503 });
     });
 
+    it('an error event in the stream is UpstreamUnavailable, without the upstream wording', async () => {
+      upstream.handler = (_req, res) => {
+        sse(res);
+        res.end(`${chunk('one')}data: {"error":{"message":"org-xyz exploded","type":"server_error"}}\n\n`);
+      };
+      const error = (await rejection(drain(chat.stream(endpoint, '{}')))) as GatewayError;
+      expect(error).toMatchObject({ code: ErrorCode.UpstreamUnavailable });
+      expect(error.message).not.toContain('org-xyz');
+    });
+
+    it('a stream that ends with neither [DONE] nor a finish reason was cut off', async () => {
+      upstream.handler = (_req, res) => {
+        sse(res);
+        res.end(chunk('one'));
+      };
+      expect(await rejection(drain(chat.stream(endpoint, '{}')))).toMatchObject({
+        code: ErrorCode.UpstreamUnavailable,
+        message: expect.stringMatching(/ended the stream early/),
+      });
+    });
+
+    it('a stream that ends after its finish reason but without [DONE] is complete', async () => {
+      upstream.handler = (_req, res) => {
+        sse(res);
+        res.end(`${chunk('one')}data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n`);
+      };
+      expect(await drain(chat.stream(endpoint, '{}'))).toHaveLength(2);
+    });
+
     it('an upstream 429 before the stream starts is UpstreamUnavailable', async () => {
       upstream.handler = (_req, res) => {
         res.writeHead(429, { 'retry-after': '20' });

@@ -12,6 +12,9 @@ import {
 import { openAiCompatibleApi } from './openai-compatible.api';
 import { openAiCompatibleError } from './openai-compatible.errors';
 
+const errorPayload = /^\s*\{\s*"error"\s*:/;
+const finishReason = /"finish_reason"\s*:\s*"/;
+
 export interface OpenAiChatResult {
   /** The upstream's JSON exactly as received. */
   body: Buffer;
@@ -45,10 +48,17 @@ export class OpenAiCompatibleChat {
   async *stream(endpoint: UpstreamEndpoint, body: string, signal?: AbortSignal): AsyncGenerator<string> {
     const response = await this.post(endpoint, body, signal);
     try {
+      let finished = false;
       for await (const event of readServerSentEvents(response.body)) {
         if (event.data === '[DONE]') return;
+        // An error in the stream's place (OpenAI sends `data: {"error": …}`): the upstream's wording stays out.
+        if (errorPayload.test(event.data))
+          throw new GatewayError(ErrorCode.UpstreamUnavailable, `The upstream provider (${endpoint.provider}) failed mid-stream.`);
+        if (!finished && finishReason.test(event.data)) finished = true;
         yield event.data;
       }
+      // Some servers omit [DONE]; a stream that ended without it and without a finish reason was cut off.
+      if (!finished) throw new GatewayError(ErrorCode.UpstreamUnavailable, `The upstream provider (${endpoint.provider}) ended the stream early.`);
     } catch (error) {
       if (signal?.aborted) throw error;
       throw upstreamTransportError(endpoint.provider, error);
