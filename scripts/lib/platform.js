@@ -9,8 +9,17 @@ const { join } = require('node:path');
 
 const repoRoot = join(__dirname, '..', '..');
 
-/** Providers whose models the sandbox can stand in for, by environment prefix (see libs/catalog/src/providers.ts). */
-const providerPrefixes = ['OPENAI', 'NVIDIA_NIM'];
+/**
+ * Providers whose models the sandbox can stand in for, by environment prefix (see libs/catalog/src/providers.ts),
+ * with the path under the sandbox where that provider's API lives (OpenAI-style base URLs end in /v1).
+ */
+const sandboxProviders = [
+  { prefix: 'OPENAI', path: '/v1' },
+  { prefix: 'NVIDIA_NIM', path: '/v1' },
+  { prefix: 'DEEPSEEK', path: '/v1' },
+  { prefix: 'ANTHROPIC', path: '' },
+  { prefix: 'GEMINI', path: '' },
+];
 
 const defaultPorts = {
   edge: 8080,
@@ -79,17 +88,17 @@ function serviceDefinitions(options) {
     extraEnv = {},
   } = options;
   const local = (port) => `127.0.0.1:${port}`;
-  const sandboxUrl = `http://127.0.0.1:${ports.sandbox}/v1`;
+  const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
   const upstreamEnv = {};
   const sandboxed = [];
-  for (const prefix of providerPrefixes) {
+  for (const { prefix, path } of sandboxProviders) {
     const realKey = (options.providerEnv ?? {})[`${prefix}_API_KEY`];
     if (realKey) {
       upstreamEnv[`${prefix}_API_KEY`] = realKey;
       const baseUrl = (options.providerEnv ?? {})[`${prefix}_BASE_URL`];
       if (baseUrl) upstreamEnv[`${prefix}_BASE_URL`] = baseUrl;
     } else {
-      upstreamEnv[`${prefix}_BASE_URL`] = sandboxUrl;
+      upstreamEnv[`${prefix}_BASE_URL`] = `${sandboxUrl}${path}`;
       upstreamEnv[`${prefix}_API_KEY`] = sandboxKey;
       sandboxed.push(prefix);
     }

@@ -13,6 +13,7 @@ import { CompletionController } from './completions/completion.controller';
 import { CompletionService } from './completions/completion.service';
 import { DeploymentRouter } from './routing/deployment-router';
 import { loadRoutingConfig } from './routing/routing.config';
+import { CHAT_UPSTREAMS, createChatUpstreams } from './upstreams/chat-upstreams';
 import { TOPIC_PREFIX, USAGE_PRODUCER, UsagePublisher } from './usage/usage-publisher';
 
 const KAFKA = Symbol('KAFKA');
@@ -28,6 +29,9 @@ export class AppModule implements OnApplicationBootstrap {
 
   static register(config: ChatConfig, logger: Logger, metrics: Registry): DynamicModule {
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'apitopmix-chat', logger });
+    // One connection pool for every upstream call of this process.
+    const agent = createUpstreamAgent();
+    const timeouts = { firstByteMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS, idleMs: config.UPSTREAM_IDLE_TIMEOUT_MS };
     return {
       module: AppModule,
       controllers: [CompletionController],
@@ -41,13 +45,8 @@ export class AppModule implements OnApplicationBootstrap {
         { provide: ModelCatalog, useValue: new ModelCatalog() },
         { provide: DeploymentRouter, useValue: new DeploymentRouter(loadRoutingConfig()) },
         { provide: ChatMetrics, useValue: new ChatMetrics(metrics) },
-        {
-          provide: OpenAiCompatibleChat,
-          useValue: new OpenAiCompatibleChat(createUpstreamAgent(), {
-            firstByteMs: config.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
-            idleMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
-          }),
-        },
+        { provide: OpenAiCompatibleChat, useValue: new OpenAiCompatibleChat(agent, timeouts) },
+        { provide: CHAT_UPSTREAMS, useValue: createChatUpstreams(agent, timeouts) },
         CompletionService,
         UsagePublisher,
       ],

@@ -3,13 +3,14 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Observable, Subscriber } from 'rxjs';
 import type { Logger } from 'pino';
-import { ChatModelEntry, ModelCatalog, providers } from '@apitopmix/catalog';
-import { chat, common } from '@apitopmix/contracts';
+import { ChatModelEntry, ModelCatalog, providers, WireFormatId } from '@apitopmix/catalog';
+import { CanonicalChatRequest, CanonicalStreamEvent, CanonicalUsage, chat, common } from '@apitopmix/contracts';
 import { ErrorCode, GatewayError, isGatewayError } from '@apitopmix/platform/errors';
 import { LOGGER } from '@apitopmix/platform/nest';
 import { UpstreamUsage } from '@apitopmix/providers/core';
 import { OpenAiCompatibleChat } from '@apitopmix/providers/openai-compatible';
 import { Deployment, DeploymentRouter } from '../routing/deployment-router';
+import { CHAT_UPSTREAMS, ChatUpstream } from '../upstreams/chat-upstreams';
 import { estimateTokens, promptText } from '../usage/token-estimate';
 import { UsagePublisher } from '../usage/usage-publisher';
 import { ChatMetrics } from './chat-metrics';
@@ -21,6 +22,8 @@ export type CallHandle = Pick<Writable, 'writableNeedDrain'> & NodeJS.EventEmitt
 interface Route {
   model: ChatModelEntry;
   caller: common.CallerContext;
+  /** Set when the request comes in canonical form: the upstream format it is translated for. */
+  upstream?: ChatUpstream;
 }
 
 type Outcome = 'completed' | 'cancelled' | 'failed';
@@ -31,6 +34,7 @@ export class CompletionService {
     private readonly catalog: ModelCatalog,
     private readonly router: DeploymentRouter,
     private readonly openAiChat: OpenAiCompatibleChat,
+    @Inject(CHAT_UPSTREAMS) private readonly upstreams: Partial<Record<WireFormatId, ChatUpstream>>,
     private readonly usage: UsagePublisher,
     private readonly metrics: ChatMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -38,6 +42,7 @@ export class CompletionService {
 
   async complete(request: chat.CompletionRequest, call: CallHandle): Promise<chat.CompletionResponse> {
     const route = this.route(request);
+    if (route.upstream) return this.completeCanonical(route, route.upstream, request, call);
     const { json, parsed } = openAiPassthroughBody(request.body, route.model.upstreamModel, false);
     const abort = new AbortController();
     const onCancel = () => abort.abort();
@@ -91,6 +96,7 @@ export class CompletionService {
     let parsed: Record<string, unknown>;
     try {
       route = this.route(request);
+      if (route.upstream) return await this.pumpCanonical(route, route.upstream, request, call, subscriber, signal);
       ({ json, parsed } = openAiPassthroughBody(request.body, route.model.upstreamModel, true));
     } catch (error) {
       subscriber.error(error);
@@ -145,6 +151,110 @@ export class CompletionService {
     }
   }
 
+  /** A canonical request translated for the upstream's format; the answer goes back in canonical form. */
+  private async completeCanonical(route: Route, upstream: ChatUpstream, request: chat.CompletionRequest, call: CallHandle): Promise<chat.CompletionResponse> {
+    const canonical = parseCanonical(request.body);
+    const body = upstream.toUpstreamBody(canonical, route.model);
+    const abort = new AbortController();
+    const onCancel = () => abort.abort();
+    call.once('cancelled', onCancel);
+    let reached: Deployment | undefined;
+    try {
+      const { result, deployment } = await this.router.run(
+        route.model,
+        (candidate) => {
+          reached = candidate;
+          return this.attempt(candidate, false, () => upstream.complete(candidate.endpoint, route.model, body, abort.signal));
+        },
+        abort.signal,
+      );
+      const usage = result.usage;
+      this.record(route, deployment, usage, usage.estimated === true, 'completed', false, result.model);
+      return {
+        format: chat.WireFormat.WIRE_FORMAT_CANONICAL,
+        body: Buffer.from(JSON.stringify(result)),
+        usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, estimated: usage.estimated === true },
+        upstream: { provider: deployment.endpoint.provider, model: result.model || route.model.upstreamModel },
+      };
+    } catch (error) {
+      if (abort.signal.aborted && reached)
+        this.record(route, reached, { inputTokens: estimateTokens(canonicalText(canonical)), outputTokens: 0 }, true, 'cancelled', false);
+      throw error;
+    } finally {
+      call.off('cancelled', onCancel);
+    }
+  }
+
+  /** Streams a canonical request: each upstream event is parsed into canonical events, forwarded one by one. */
+  private async pumpCanonical(
+    route: Route,
+    upstream: ChatUpstream,
+    request: chat.CompletionRequest,
+    call: CallHandle,
+    subscriber: Subscriber<chat.CompletionEvent>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const canonical = parseCanonical(request.body);
+    const body = upstream.toUpstreamBody(canonical, route.model);
+    const parser = upstream.streamParser();
+    let usage: CanonicalUsage | undefined;
+    let textDeltas = 0;
+    let forwardedAny = false;
+    let deployment: Deployment | undefined;
+    const usageSoFar = (): UpstreamUsage => usage ?? { inputTokens: estimateTokens(canonicalText(canonical)), outputTokens: textDeltas };
+    const forward = async (events: CanonicalStreamEvent[]) => {
+      for (const event of events) {
+        if (event.type === 'usage') usage = event.usage;
+        if (event.type === 'text_delta' || event.type === 'thinking_delta' || event.type === 'tool_arguments_delta') textDeltas += 1;
+        if (event.type === 'error') throw new GatewayError(ErrorCode.UpstreamUnavailable, event.message);
+        subscriber.next({ data: Buffer.from(JSON.stringify(event)) });
+        forwardedAny = true;
+        if (call.writableNeedDrain) await once(call, 'drain', { signal });
+      }
+    };
+    const started = process.hrtime.bigint();
+    try {
+      const opened = await this.router.run(
+        route.model,
+        async (candidate) => {
+          deployment = candidate;
+          const events = upstream.stream(candidate.endpoint, route.model, body, signal)[Symbol.asyncIterator]();
+          return { events, first: await events.next() };
+        },
+        signal,
+      );
+      deployment = opened.deployment;
+      this.metrics.timeToFirstToken.observe({ provider: deployment.endpoint.provider, model: route.model.id }, Number(process.hrtime.bigint() - started) / 1e9);
+      for (let next = opened.result.first; !next.done; next = await opened.result.events.next()) await forward(parser.push(next.value));
+      await forward(parser.end());
+      const final = usageSoFar();
+      this.record(route, deployment, final, usage === undefined || usage.estimated === true, 'completed', true);
+      subscriber.next({
+        end: {
+          usage: { inputTokens: final.inputTokens, outputTokens: final.outputTokens, estimated: usage === undefined },
+          upstream: { provider: deployment.endpoint.provider, model: route.model.upstreamModel },
+        },
+      });
+      subscriber.complete();
+    } catch (error) {
+      if (signal.aborted) {
+        if (deployment) this.record(route, deployment, usageSoFar(), usage === undefined, 'cancelled', true);
+        return;
+      }
+      if (!forwardedAny || !deployment) {
+        subscriber.error(error);
+        return;
+      }
+      const final = usageSoFar();
+      this.record(route, deployment, final, usage === undefined, 'failed', true);
+      const failure = isGatewayError(error)
+        ? error
+        : new GatewayError(ErrorCode.UpstreamUnavailable, `The upstream provider (${deployment.endpoint.provider}) failed mid-stream.`);
+      subscriber.next({ error: { code: failure.code, message: failure.message, usage: { ...final, estimated: usage === undefined } } });
+      subscriber.complete();
+    }
+  }
+
   /** One upstream attempt, measured and counted by deployment. */
   private async attempt<T>(deployment: Deployment, streamed: boolean, call: () => Promise<T>): Promise<T> {
     const labels = { provider: deployment.endpoint.provider, streamed: String(streamed) };
@@ -165,8 +275,17 @@ export class CompletionService {
     if (!model)
       throw new GatewayError(ErrorCode.ModelNotFound, `The model '${request.model}' does not exist or you do not have access to it.`, { param: 'model' });
     const upstreamFormat = providers[model.provider].format;
+    if (request.format === chat.WireFormat.WIRE_FORMAT_CANONICAL) {
+      const upstream = this.upstreams[upstreamFormat];
+      if (!upstream)
+        throw new GatewayError(
+          ErrorCode.UpstreamUnavailable,
+          `The model '${model.id}' is not available: its upstream format (${upstreamFormat}) is not served.`,
+        );
+      return { model, caller: request.caller, upstream };
+    }
     if (request.format !== chat.WireFormat.WIRE_FORMAT_OPENAI_CHAT || upstreamFormat !== 'openai-chat') {
-      throw GatewayError.invalid(`No translation from ${chat.wireFormatToJSON(request.format)} to the ${upstreamFormat} format of '${model.id}'.`);
+      throw GatewayError.invalid(`No pass-through from ${chat.wireFormatToJSON(request.format)} to the ${upstreamFormat} format of '${model.id}'.`);
     }
     return { model, caller: request.caller };
   }
@@ -196,4 +315,20 @@ export class CompletionService {
       streamed,
     });
   }
+}
+
+function parseCanonical(body: Buffer): CanonicalChatRequest {
+  try {
+    return JSON.parse(body.toString('utf8')) as CanonicalChatRequest;
+  } catch {
+    throw GatewayError.invalid('The canonical request is not valid JSON.');
+  }
+}
+
+/** The text a canonical prompt carries, for the estimate when an upstream reports no usage. */
+function canonicalText(request: CanonicalChatRequest): string {
+  const parts = [...(request.system ?? []), ...request.messages.flatMap((m) => m.content)];
+  return parts
+    .map((p) => (p.type === 'text' ? p.text : p.type === 'tool_result' ? p.content.map((c) => (c.type === 'text' ? c.text : '')).join('') : ''))
+    .join('\n');
 }

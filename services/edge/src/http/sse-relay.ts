@@ -19,10 +19,25 @@ export interface RelayOutcome {
  * - A client that goes away cancels the gRPC call, which aborts the upstream.
  * - A failure after the first event ends the stream with an error event, never a silent truncation.
  */
+/** How a dialect frames a stream: what to write for each chat event, at the end, and for a failure. */
+export interface StreamFraming {
+  frames(data: Buffer): (Buffer | string)[];
+  end(): (Buffer | string)[];
+  error(error: GatewayError): string;
+}
+
+/** OpenAI pass-through: the upstream's own event data, framed as OpenAI does. */
+export const openAiPassthroughFraming: StreamFraming = {
+  frames: (data) => [sseEvent(data)],
+  end: () => [sseDone],
+  error: (error) => sseEvent(JSON.stringify(toOpenAiError(error))).toString(),
+};
+
 export async function relayStream(
   reply: FastifyReply,
   call: ClientReadableStream<chat.CompletionEvent>,
   headers: Record<string, string>,
+  framing: StreamFraming = openAiPassthroughFraming,
 ): Promise<RelayOutcome> {
   const raw = reply.raw;
   let started = false;
@@ -41,15 +56,18 @@ export async function relayStream(
     for await (const event of call as AsyncIterable<chat.CompletionEvent>) {
       start();
       if (event.data) {
-        if (!raw.write(sseEvent(event.data))) await drained(raw);
+        let full = false;
+        for (const frame of framing.frames(event.data)) full = !raw.write(frame) || full;
+        if (full) await drained(raw);
       } else if (event.end) {
         finished = true;
-        raw.end(sseDone);
+        for (const frame of framing.end()) raw.write(frame);
+        raw.end();
         return { usage: event.end.usage, clientGone: false };
       } else if (event.error) {
         finished = true;
         const error = new GatewayError(isErrorCode(event.error.code) ? event.error.code : ErrorCode.UpstreamUnavailable, event.error.message);
-        raw.end(sseEvent(JSON.stringify(toOpenAiError(error))));
+        raw.end(framing.error(error));
         return { usage: event.error.usage, clientGone: false };
       }
       if (raw.destroyed) break;
@@ -61,7 +79,7 @@ export async function relayStream(
     const failure = asGatewayError(error);
     if (!started) throw failure;
     finished = true;
-    raw.end(sseEvent(JSON.stringify(toOpenAiError(failure))));
+    raw.end(framing.error(failure));
     return { clientGone: false };
   } finally {
     raw.off('close', onClose);

@@ -1,15 +1,15 @@
 import { Controller, Post, Req, Res } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ModelCatalog } from '@apitopmix/catalog';
-import { chat, common } from '@apitopmix/contracts';
-import { estimateRequestTokens, OpenAiChatRequest, parseOpenAiChatRequest } from '@apitopmix/dialects/openai-chat';
+import { ModelCatalog, providers } from '@apitopmix/catalog';
+import { CanonicalChatResponse, CanonicalStreamEvent, chat, common } from '@apitopmix/contracts';
+import { estimateRequestTokens, openAiChatDialect, OpenAiChatRequest, parseOpenAiChatRequest, sseEvent, toOpenAiError } from '@apitopmix/dialects/openai-chat';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
 import { extractApiKey } from '../auth/api-key-extractor';
 import { AuthService, Caller } from '../auth/auth.service';
 import { ChatClient } from '../chat/chat.client';
 import { EdgeMetrics } from '../http/edge-metrics';
-import { relayStream } from '../http/sse-relay';
+import { relayStream, StreamFraming } from '../http/sse-relay';
 import { AdmissionService } from '../rate-limit/admission.service';
 import { rateLimitHeaders } from '../rate-limit/rate-limit.client';
 
@@ -52,31 +52,50 @@ export class ChatCompletionsController {
       throw new GatewayError(ErrorCode.ModelNotFound, `The model '${request.model}' does not exist or you do not have access to it.`, { param: 'model' });
     this.auth.assertModelAllowed(caller, model.id);
 
+    // Same format upstream: the body passes through. Otherwise it travels in canonical form and comes back to be
+    // rendered in OpenAI's shapes here.
+    const passthrough = providers[model.provider].format === 'openai-chat';
+    const includeUsage = request.stream_options?.include_usage === true;
     const completion: chat.CompletionRequest = {
       caller: { requestId: req.id, accountId: caller.accountId, apiKeyId: caller.apiKeyId, tier: tierByName[caller.tier] },
       model: model.id,
-      format: chat.WireFormat.WIRE_FORMAT_OPENAI_CHAT,
-      body: req.rawBody ?? Buffer.from(JSON.stringify(request)),
-      callerWantsUsage: request.stream_options?.include_usage === true,
+      format: passthrough ? chat.WireFormat.WIRE_FORMAT_OPENAI_CHAT : chat.WireFormat.WIRE_FORMAT_CANONICAL,
+      body: passthrough ? (req.rawBody ?? Buffer.from(JSON.stringify(request))) : Buffer.from(JSON.stringify(openAiChatDialect.toCanonical(request))),
+      callerWantsUsage: includeUsage,
     };
 
     if (!request.stream) {
       const response = await this.chat.complete(completion);
       const used = (response.usage?.inputTokens ?? 0) + (response.usage?.outputTokens ?? 0);
       this.admission.settle(caller, estimatedTokens, used);
-      reply.status(200).header('content-type', 'application/json').send(response.body);
+      const body =
+        response.format === chat.WireFormat.WIRE_FORMAT_CANONICAL
+          ? JSON.stringify(openAiChatDialect.fromCanonical(JSON.parse(response.body.toString('utf8')) as CanonicalChatResponse, { model: request.model }))
+          : response.body;
+      reply.status(200).header('content-type', 'application/json').send(body);
       return;
     }
 
     this.metrics.streamsInFlight.inc();
     try {
-      const outcome = await relayStream(reply, this.chat.stream(completion), headers);
+      const framing = passthrough ? undefined : canonicalFraming(request.model, includeUsage);
+      const outcome = await relayStream(reply, this.chat.stream(completion), headers, framing);
       const used = (outcome.usage?.inputTokens ?? 0) + (outcome.usage?.outputTokens ?? 0);
       if (outcome.usage) this.admission.settle(caller, estimatedTokens, used);
     } finally {
       this.metrics.streamsInFlight.dec();
     }
   }
+}
+
+/** Canonical stream events rendered as OpenAI chunks. */
+function canonicalFraming(model: string, includeUsage: boolean): StreamFraming {
+  const renderer = openAiChatDialect.streamRenderer({ model, includeUsage });
+  return {
+    frames: (data) => renderer.render(JSON.parse(data.toString('utf8')) as CanonicalStreamEvent),
+    end: () => renderer.end(),
+    error: (error) => sseEvent(JSON.stringify(toOpenAiError(error))).toString(),
+  };
 }
 
 export const newRequestId = (): string => `req_${randomUUID().replace(/-/g, '')}`;
