@@ -49,7 +49,7 @@ it('answers from the second deployment when the first says 429', async () => {
   await setFaults([{ match: { deployment: 'east' }, kind: 'status', status: 429, retryAfterSeconds: 1, times: 1 }]);
   const response = await chatRequest({});
   expect(response.status).toBe(200);
-  expect((await response.json()).choices[0].message.content).toMatch(/Sandbox reply/);
+  expect(((await response.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content).toMatch(/Sandbox reply/);
   expect((await upstreamCalls()).map((r) => r.deployment)).toEqual(['east', 'west']);
 });
 
