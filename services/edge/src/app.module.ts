@@ -6,7 +6,9 @@ import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
 import { createPrismaClient } from '@apitopmix/platform/prisma';
 import { ApiKeyRepository, PRISMA } from './auth/api-key.repository';
 import { AuthService } from './auth/auth.service';
+import { MessagesController } from './anthropic/messages.controller';
 import { ChatClient } from './chat/chat.client';
+import { CompletionRunner } from './chat/completion-runner';
 import { EdgeConfig } from './config/edge.config';
 import { HealthController } from './health/health.controller';
 import { ReadinessService } from './health/readiness.service';
@@ -21,7 +23,7 @@ export class AppModule {
   static register(config: EdgeConfig, logger: Logger, metrics: Registry): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ChatCompletionsController, ModelsController, HealthController],
+      controllers: [ChatCompletionsController, MessagesController, ModelsController, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -34,6 +36,7 @@ export class AppModule {
         RateLimitClient,
         AdmissionService,
         ChatClient,
+        CompletionRunner,
         ReadinessService,
       ],
     };

@@ -1,0 +1,51 @@
+import { Controller, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CanonicalChatResponse, CanonicalStreamEvent, chat } from '@apitopmix/contracts';
+import {
+  anthropicMessagesDialect,
+  AnthropicMessagesRequest,
+  anthropicSseFrame,
+  estimateAnthropicRequestTokens,
+  parseAnthropicMessagesRequest,
+  toAnthropicError,
+} from '@apitopmix/dialects/anthropic-messages';
+import { GatewayError } from '@apitopmix/platform/errors';
+import { CompletionRunner, DialectRequestReader } from '../chat/completion-runner';
+import { StreamFraming } from '../http/sse-relay';
+
+const reader: DialectRequestReader<AnthropicMessagesRequest> = {
+  parse: parseAnthropicMessagesRequest,
+  model: (request) => request.model,
+  estimateTokens: (request) => estimateAnthropicRequestTokens(request),
+};
+
+/**
+ * POST /v1/messages in Anthropic's Messages format, for any model in the catalog. The request travels in canonical
+ * form; the answer is rendered in Anthropic's shapes and event sequence.
+ */
+@Controller()
+export class MessagesController {
+  constructor(private readonly runner: CompletionRunner) {}
+
+  @Post('/v1/messages')
+  async create(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const admitted = await this.runner.admit(req, reply, reader);
+    if (!req.headers['anthropic-version']) throw GatewayError.invalid('anthropic-version: header is required', 'anthropic-version');
+    const { request } = admitted;
+    const canonical = anthropicMessagesDialect.toCanonical(request);
+    const completion = this.runner.completionRequest(req, admitted, chat.WireFormat.WIRE_FORMAT_CANONICAL, Buffer.from(JSON.stringify(canonical)), true);
+    if (!request.stream) {
+      const response = await this.runner.complete(admitted, completion);
+      const message = anthropicMessagesDialect.fromCanonical(JSON.parse(response.body.toString('utf8')) as CanonicalChatResponse, { model: request.model });
+      reply.status(200).header('content-type', 'application/json').send(JSON.stringify(message));
+      return;
+    }
+    const renderer = anthropicMessagesDialect.streamRenderer({ model: request.model, includeUsage: true });
+    const framing: StreamFraming = {
+      frames: (data) => renderer.render(JSON.parse(data.toString('utf8')) as CanonicalStreamEvent),
+      end: () => renderer.end(),
+      error: (error) => anthropicSseFrame('error', toAnthropicError(error).body as unknown as Record<string, unknown>),
+    };
+    await this.runner.stream(reply, admitted, completion, framing);
+  }
+}
