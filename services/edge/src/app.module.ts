@@ -8,6 +8,7 @@ import { ApiKeyRepository, PRISMA } from './auth/api-key.repository';
 import { AuthService } from './auth/auth.service';
 import { MessagesController } from './anthropic/messages.controller';
 import { ChatClient } from './chat/chat.client';
+import { GenerateContentController } from './gemini/generate-content.controller';
 import { CompletionRunner } from './chat/completion-runner';
 import { EdgeConfig } from './config/edge.config';
 import { HealthController } from './health/health.controller';
@@ -23,7 +24,7 @@ export class AppModule {
   static register(config: EdgeConfig, logger: Logger, metrics: Registry): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ChatCompletionsController, MessagesController, ModelsController, HealthController],
+      controllers: [ChatCompletionsController, MessagesController, GenerateContentController, ModelsController, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },

@@ -21,6 +21,8 @@ export interface RelayOutcome {
  */
 /** How a dialect frames a stream: what to write for each chat event, at the end, and for a failure. */
 export interface StreamFraming {
+  /** Response headers that differ from server-sent events' (Gemini's JSON-array streaming). */
+  headers?: Record<string, string>;
   frames(data: Buffer): (Buffer | string)[];
   end(): (Buffer | string)[];
   error(error: GatewayError): string;
@@ -49,7 +51,7 @@ export async function relayStream(
   const start = () => {
     if (started) return;
     reply.hijack();
-    raw.writeHead(200, { ...sseHeaders, ...headers });
+    raw.writeHead(200, { ...sseHeaders, ...framing.headers, ...headers });
     started = true;
   };
   try {

@@ -17,7 +17,8 @@ const reader: DialectRequestReader<OpenAiChatRequest> = {
 export class ChatCompletionsController {
   constructor(private readonly runner: CompletionRunner) {}
 
-  @Post('/v1/chat/completions')
+  // Vertex's OpenAI-compatible endpoint too: any project and location; ids may carry Vertex's `google/` prefix.
+  @Post(['/v1/chat/completions', '/v1/projects/:project/locations/:location/endpoints/openapi/chat/completions'])
   async create(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const admitted = await this.runner.admit(req, reply, reader);
     const { request, model } = admitted;
