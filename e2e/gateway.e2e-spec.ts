@@ -9,7 +9,7 @@ let platform: TestPlatform;
 let apiKey: string;
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  platform = await startTestPlatform({ extraEnv: { SSE_KEEP_ALIVE_MS: '150' } });
   ({ apiKey } = await createTestAccount(platform.prisma, { tier: 'PRO' }));
 }, 120_000);
 
@@ -97,6 +97,29 @@ describe('streaming with the official openai SDK', () => {
     expect(withUsage[withUsage.length - 1]).toBe('data: [DONE]');
     const usageChunk = JSON.parse(withUsage[withUsage.length - 2].slice('data: '.length));
     expect(usageChunk).toMatchObject({ choices: [], usage: { prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number) } });
+  });
+
+  it('keeps a silent stream alive with SSE comments, which the SDK ignores', async () => {
+    const settings = (body: unknown) =>
+      fetch(`${platform.sandboxUrl}/_sandbox/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await settings({ latencyMs: 600 });
+    try {
+      const response = await post(
+        '/v1/chat/completions',
+        JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hello!' }], stream: true }),
+        auth(),
+      );
+      const text = await response.text();
+      expect(text.startsWith(': keep-alive\n\n')).toBe(true);
+      expect(text).toMatch(/data: \[DONE\]\n\n$/);
+      const client = new OpenAI({ apiKey, baseURL: `${platform.baseUrl}/v1` });
+      const stream = await client.chat.completions.create({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'Hello!' }], stream: true });
+      let content = '';
+      for await (const chunk of stream) content += chunk.choices[0]?.delta.content ?? '';
+      expect(content).toMatch(/Sandbox reply/);
+    } finally {
+      await settings({ latencyMs: 0 });
+    }
   });
 
   it('cancels the upstream when the client goes away', async () => {

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ChatModelEntry, ModelCatalog } from '@apitopmix/catalog';
 import { chat, common } from '@apitopmix/contracts';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
+import { CONFIG } from '@apitopmix/platform/nest';
 import { extractApiKey } from '../auth/api-key-extractor';
 import { AuthService, Caller } from '../auth/auth.service';
+import { EdgeConfig } from '../config/edge.config';
 import { EdgeMetrics } from '../http/edge-metrics';
 import { relayStream, StreamFraming } from '../http/sse-relay';
 import { AdmissionService } from '../rate-limit/admission.service';
@@ -47,6 +49,7 @@ export class CompletionRunner {
     private readonly catalog: ModelCatalog,
     private readonly chat: ChatClient,
     private readonly metrics: EdgeMetrics,
+    @Inject(CONFIG) private readonly config: EdgeConfig,
   ) {}
 
   async admit<R>(req: FastifyRequest, reply: FastifyReply, reader: DialectRequestReader<R>): Promise<AdmittedCompletion<R>> {
@@ -99,7 +102,7 @@ export class CompletionRunner {
   async stream(reply: FastifyReply, admitted: AdmittedCompletion<unknown>, completion: chat.CompletionRequest, framing?: StreamFraming): Promise<void> {
     this.metrics.streamsInFlight.inc();
     try {
-      const outcome = await relayStream(reply, this.chat.stream(completion), admitted.headers, framing);
+      const outcome = await relayStream(reply, this.chat.stream(completion), admitted.headers, framing, this.config.SSE_KEEP_ALIVE_MS);
       if (outcome.usage) this.admission.settle(admitted.caller, admitted.estimatedTokens, outcome.usage.inputTokens + outcome.usage.outputTokens);
     } finally {
       this.metrics.streamsInFlight.dec();

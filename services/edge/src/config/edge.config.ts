@@ -16,6 +16,8 @@ export const edgeConfigSchema = serviceEnv.extend({
   ADMISSION_DEADLINE_MS: positiveInt.default(250),
   /** Deadline for a whole non-streaming completion. */
   COMPLETION_DEADLINE_MS: positiveInt.default(600_000),
+  /** Silence after which a stream gets an SSE keep-alive comment. */
+  SSE_KEEP_ALIVE_MS: positiveInt.default(15_000),
   /** Largest request body accepted, in bytes (base64 images make chat bodies large). */
   BODY_LIMIT_BYTES: positiveInt.default(32 * 1024 * 1024),
 });

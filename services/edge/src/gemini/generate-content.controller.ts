@@ -49,6 +49,7 @@ export class GenerateContentController {
     const renderer = sse ? geminiDialect.streamRenderer({ model, includeThoughts }) : geminiDialect.jsonArrayStreamRenderer({ model, includeThoughts });
     const framing: StreamFraming = {
       headers: sse ? undefined : { 'content-type': 'application/json; charset=utf-8' },
+      keepAlive: sse,
       frames: (data) => renderer.render(JSON.parse(data.toString('utf8')) as CanonicalStreamEvent),
       end: () => renderer.end(),
       error: (error) => renderer.render({ type: 'error', code: error.code, message: toGeminiError(error).body.error.message }).join(''),

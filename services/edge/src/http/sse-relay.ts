@@ -23,6 +23,8 @@ export interface RelayOutcome {
 export interface StreamFraming {
   /** Response headers that differ from server-sent events' (Gemini's JSON-array streaming). */
   headers?: Record<string, string>;
+  /** Whether an SSE comment may be written on long silences (not in a JSON array). */
+  keepAlive?: boolean;
   frames(data: Buffer): (Buffer | string)[];
   end(): (Buffer | string)[];
   error(error: GatewayError): string;
@@ -35,15 +37,24 @@ export const openAiPassthroughFraming: StreamFraming = {
   error: (error) => sseEvent(JSON.stringify(toOpenAiError(error))).toString(),
 };
 
+/**
+ * After this much silence the stream gets an SSE comment (`: keep-alive`), so proxies and clients with idle
+ * timeouts do not cut a model that is thinking. Before the first event this also commits the response to 200:
+ * a failure after that is reported as an error event rather than a status.
+ */
+export const KEEP_ALIVE_MS = 15_000;
+
 export async function relayStream(
   reply: FastifyReply,
   call: ClientReadableStream<chat.CompletionEvent>,
   headers: Record<string, string>,
   framing: StreamFraming = openAiPassthroughFraming,
+  keepAliveMs = KEEP_ALIVE_MS,
 ): Promise<RelayOutcome> {
   const raw = reply.raw;
   let started = false;
   let finished = false;
+  let lastWrite = Date.now();
   const onClose = () => {
     if (!finished) call.cancel();
   };
@@ -54,9 +65,22 @@ export async function relayStream(
     raw.writeHead(200, { ...sseHeaders, ...framing.headers, ...headers });
     started = true;
   };
+  const keepAlive =
+    framing.keepAlive === false
+      ? undefined
+      : setInterval(
+          () => {
+            if (finished || raw.destroyed || Date.now() - lastWrite < keepAliveMs) return;
+            start();
+            raw.write(': keep-alive\n\n');
+            lastWrite = Date.now();
+          },
+          Math.max(10, Math.floor(keepAliveMs / 3)),
+        );
   try {
     for await (const event of call as AsyncIterable<chat.CompletionEvent>) {
       start();
+      lastWrite = Date.now();
       if (event.data) {
         let full = false;
         for (const frame of framing.frames(event.data)) full = !raw.write(frame) || full;
@@ -84,6 +108,7 @@ export async function relayStream(
     raw.end(framing.error(failure));
     return { clientGone: false };
   } finally {
+    if (keepAlive) clearInterval(keepAlive);
     raw.off('close', onClose);
   }
 }
