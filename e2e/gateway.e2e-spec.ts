@@ -71,6 +71,19 @@ describe('streaming with the official openai SDK', () => {
     expect(pieces.join('')).toMatch(/Sandbox reply/);
   });
 
+  it.each([
+    ['spec_chat_example.py', /^Sandbox reply to "Explain quantum computing\.": \w+/],
+    ['spec_gemini_openai_example.py', /^Sandbox reply to "Hello, Gemini!": \w+/],
+    ['spec_anthropic_example.py', /^Sandbox reply to "Explain quantum computing\.": \w+/],
+    ['spec_anthropic_streaming_example.py', /^Sandbox reply to "Write a poem about AI\.": \w+/],
+  ])(
+    "runs the spec's Python example %s as written (official Python SDKs)",
+    (script, printed) => {
+      expect(runPythonExample(script, { baseUrl: platform.baseUrl, apiKey })).toMatch(printed);
+    },
+    180_000,
+  );
+
   it("runs the spec's Python streaming example as written (official Python SDK)", () => {
     const printed = runPythonExample('spec_streaming_example.py', { baseUrl: platform.baseUrl, apiKey });
     expect(printed).toMatch(/^Sandbox reply to "Write a poem about AI\.": \w+/);
