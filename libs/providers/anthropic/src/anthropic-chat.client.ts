@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
-import { postUpstream, readServerSentEvents, upstreamTransportError, UpstreamEndpoint, UpstreamTimeouts } from '@apitopmix/providers/core';
+import { postUpstreamChecked, readServerSentEvents, upstreamTransportError, UpstreamEndpoint, UpstreamTimeouts } from '@apitopmix/providers/core';
 import { anthropicApi } from './anthropic.api';
 import { anthropicError } from './anthropic.errors';
 import type { AnthropicResponseBody } from './anthropic.types';
@@ -62,18 +62,8 @@ export class AnthropicChat {
     }
   }
 
-  private async post(endpoint: UpstreamEndpoint, body: string, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
-    const response = await postUpstream(this.agent, endpoint.provider, {
-      url: anthropicApi.messagesUrl(endpoint),
-      headers: anthropicApi.headers(endpoint),
-      body,
-      timeouts: this.timeouts,
-      signal,
-    });
-    if (response.statusCode >= 400) {
-      const text = await response.body.text().catch(() => '');
-      throw anthropicError(endpoint.provider, response.statusCode, text);
-    }
-    return response;
+  private post(endpoint: UpstreamEndpoint, body: string, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
+    const request = { url: anthropicApi.messagesUrl(endpoint), headers: anthropicApi.headers(endpoint), body, timeouts: this.timeouts, signal };
+    return postUpstreamChecked(this.agent, endpoint.provider, request, (status, text) => anthropicError(endpoint.provider, status, text));
   }
 }

@@ -1,5 +1,6 @@
 import { Agent, Dispatcher, errors } from 'undici';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
+import { withRetryAfter } from './retry-after';
 import { UpstreamTimeouts } from './upstream.types';
 
 /**
@@ -40,6 +41,24 @@ export async function postUpstream(agent: Dispatcher, provider: string, request:
   } catch (error) {
     throw upstreamTransportError(provider, error);
   }
+}
+
+/**
+ * POSTs upstream and turns an error status into the format's own GatewayError (`toError` reads the body), carrying
+ * the upstream's Retry-After so the router can honour it.
+ */
+export async function postUpstreamChecked(
+  agent: Dispatcher,
+  provider: string,
+  request: UpstreamPost,
+  toError: (status: number, body: string) => GatewayError,
+): Promise<Dispatcher.ResponseData> {
+  const response = await postUpstream(agent, provider, request);
+  if (response.statusCode >= 400) {
+    const text = await response.body.text().catch(() => '');
+    throw withRetryAfter(toError(response.statusCode, text), response.headers);
+  }
+  return response;
 }
 
 export function upstreamTransportError(provider: string, error: unknown): GatewayError {

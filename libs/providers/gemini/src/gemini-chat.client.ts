@@ -1,6 +1,13 @@
 import type { Dispatcher } from 'undici';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
-import { postUpstream, readServerSentEvents, upstreamTransportError, UpstreamEndpoint, UpstreamTimeouts, UpstreamUsage } from '@apitopmix/providers/core';
+import {
+  postUpstreamChecked,
+  readServerSentEvents,
+  upstreamTransportError,
+  UpstreamEndpoint,
+  UpstreamTimeouts,
+  UpstreamUsage,
+} from '@apitopmix/providers/core';
 import { geminiApi } from './gemini.api';
 import { geminiUpstreamError } from './gemini.errors';
 import { fromGeminiUsage } from './gemini.response';
@@ -67,13 +74,9 @@ export class GeminiChat {
     }
   }
 
-  private async post(endpoint: UpstreamEndpoint, url: string, body: string, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
-    const response = await postUpstream(this.agent, endpoint.provider, { url, headers: geminiApi.headers(endpoint), body, timeouts: this.timeouts, signal });
-    if (response.statusCode >= 400) {
-      const text = await response.body.text().catch(() => '');
-      throw geminiUpstreamError(endpoint.provider, response.statusCode, text);
-    }
-    return response;
+  private post(endpoint: UpstreamEndpoint, url: string, body: string, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
+    const request = { url, headers: geminiApi.headers(endpoint), body, timeouts: this.timeouts, signal };
+    return postUpstreamChecked(this.agent, endpoint.provider, request, (status, text) => geminiUpstreamError(endpoint.provider, status, text));
   }
 }
 

@@ -1,10 +1,9 @@
 import type { Dispatcher } from 'undici';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
 import {
-  postUpstream,
+  postUpstreamChecked,
   readServerSentEvents,
   upstreamTransportError,
-  withRetryAfter,
   UpstreamEndpoint,
   UpstreamTimeouts,
   UpstreamUsage,
@@ -68,19 +67,15 @@ export class OpenAiCompatibleChat {
     }
   }
 
-  private async post(endpoint: UpstreamEndpoint, body: string, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
-    const response = await postUpstream(this.agent, endpoint.provider, {
+  private post(endpoint: UpstreamEndpoint, body: string, signal?: AbortSignal): Promise<Dispatcher.ResponseData> {
+    const request = {
       url: openAiCompatibleApi.chatCompletionsUrl(endpoint),
       headers: openAiCompatibleApi.headers(endpoint),
       body,
       timeouts: this.timeouts,
       signal,
-    });
-    if (response.statusCode >= 400) {
-      const text = await response.body.text().catch(() => '');
-      throw withRetryAfter(openAiCompatibleError(endpoint.provider, response.statusCode, text), response.headers);
-    }
-    return response;
+    };
+    return postUpstreamChecked(this.agent, endpoint.provider, request, (status, text) => openAiCompatibleError(endpoint.provider, status, text));
   }
 }
 
