@@ -66,7 +66,7 @@ it('billing stopped: 100 requests still succeed, and once it is back the ledger 
 });
 
 it(
-  `billing SIGKILLed ${soak ? 'every 10 s during 3,000 requests' : 'once during 200 requests'}: nothing lost, nothing twice`,
+  `billing SIGKILLed ${soak ? 'every 5 s during 10,000 requests' : 'once during 200 requests'}: nothing lost, nothing twice`,
   async () => {
     // An enterprise account with room for the whole run: this test is about billing, not rate limits.
     const { accountId, apiKey } = await createTestAccount(platform.prisma, {
