@@ -18,6 +18,8 @@ afterAll(async () => {
   await platform?.shutdown();
 });
 
+const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
 const models = [
   ['claude-sonnet-4-6', 'anthropic'],
   ['gpt-4.1', 'openai'],
@@ -51,6 +53,23 @@ describe.each(models)('Anthropic SDK → %s (%s upstream)', (model) => {
     expect(pieces.join('')).toMatch(/Write a poem about AI/);
     expect(final.stop_reason).toBe('end_turn');
     expect(final.usage.output_tokens).toBeGreaterThan(0);
+  });
+
+  it('takes an image in the input', async () => {
+    const message = await client.messages.create({
+      model,
+      max_tokens: 200,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: pixel } },
+            { type: 'text', text: 'What is in this picture?' },
+          ],
+        },
+      ],
+    });
+    expect(message.content[0]).toMatchObject({ type: 'text', text: expect.stringMatching(/I see 1 image \(image\/png\)/) });
   });
 
   it('round-trips a tool use', async () => {
@@ -92,5 +111,26 @@ describe('errors in Anthropic’s shape', () => {
     const noVersion = await post({ 'x-api-key': apiKey }, { model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
     expect(noVersion.status).toBe(400);
     expect(((await noVersion.json()) as { error: { message: string } }).error.message).toMatch(/anthropic-version/);
+  });
+});
+
+describe('thinking through the hub', () => {
+  it('a -thinking variant thinks, and its signed thinking survives a tool round trip', async () => {
+    const tools: Anthropic.Tool[] = [
+      { name: 'get_weather', description: 'Weather in a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+    ];
+    const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'What is the weather in Paris?' }];
+    const first = await client.messages.create({ model: 'claude-sonnet-4-6-thinking', max_tokens: 500, messages, tools });
+    const thinking = first.content.find((block) => block.type === 'thinking');
+    expect(thinking).toMatchObject({ type: 'thinking', thinking: expect.any(String), signature: expect.stringMatching(/.+/) });
+    const use = first.content.find((block) => block.type === 'tool_use');
+    if (use?.type !== 'tool_use') throw new Error('expected a tool_use block');
+    // The sandbox, like Anthropic, rejects a thinking block whose signature it did not issue for that text.
+    messages.push(
+      { role: 'assistant', content: first.content },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: use.id, content: 'Sunny, 21 °C' }] },
+    );
+    const second = await client.messages.create({ model: 'claude-sonnet-4-6-thinking', max_tokens: 500, messages, tools });
+    expect(second.content.find((block) => block.type === 'text')).toMatchObject({ text: expect.stringMatching(/Tool get_weather returned/) });
   });
 });

@@ -21,6 +21,8 @@ afterAll(async () => {
   await platform?.shutdown();
 });
 
+const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
 const models = [
   ['gemini-3-pro-preview', 'gemini'],
   ['claude-sonnet-4-6', 'anthropic'],
@@ -44,6 +46,14 @@ describe.each(models)('Google Gen AI SDK → %s (%s upstream)', (model) => {
     for await (const chunk of await ai.models.generateContentStream({ model, contents: 'Write a poem about AI.' })) if (chunk.text) pieces.push(chunk.text);
     expect(pieces.length).toBeGreaterThan(1);
     expect(pieces.join('')).toMatch(/Write a poem about AI/);
+  });
+
+  it('takes an image in the input', async () => {
+    const response = await ai.models.generateContent({
+      model,
+      contents: [{ role: 'user', parts: [{ inlineData: { mimeType: 'image/png', data: pixel } }, { text: 'What is in this picture?' }] }],
+    });
+    expect(response.text).toMatch(/I see 1 image \(image\/png\)/);
   });
 
   it('round-trips a function call', async () => {
