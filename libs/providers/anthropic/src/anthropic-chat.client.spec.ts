@@ -1,40 +1,8 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Agent } from 'undici';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
 import { createUpstreamAgent, UpstreamEndpoint } from '@apitopmix/providers/core';
-import { AnthropicChat, AnthropicStreamEvent } from './anthropic-chat.client';
-
-interface Seen {
-  method?: string;
-  url?: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** A one-route upstream on a free port that records each request. */
-class FakeAnthropic {
-  readonly requests: Seen[] = [];
-  handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end('{}');
-  private server!: Server;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const seen: Seen = { method: req.method, url: req.url, headers: req.headers, body: '' };
-      this.requests.push(seen);
-      req.setEncoding('utf8');
-      req.on('data', (part: string) => (seen.body += part));
-      req.on('end', () => this.handler(req, res));
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
+import { drain, FakeUpstream, rejection } from '@apitopmix/providers/testing';
+import { AnthropicChat } from './anthropic-chat.client';
 
 const message = {
   id: 'msg_01',
@@ -47,29 +15,14 @@ const message = {
   usage: { input_tokens: 3, output_tokens: 2 },
 };
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-async function drain(iterator: AsyncIterable<AnthropicStreamEvent>): Promise<AnthropicStreamEvent[]> {
-  const out: AnthropicStreamEvent[] = [];
-  for await (const item of iterator) out.push(item);
-  return out;
-}
-
 describe('AnthropicChat', () => {
-  let upstream: FakeAnthropic;
+  let upstream: FakeUpstream;
   let agent: Agent;
   let endpoint: UpstreamEndpoint;
   let chat: AnthropicChat;
 
   beforeEach(async () => {
-    upstream = new FakeAnthropic();
+    upstream = new FakeUpstream();
     endpoint = { provider: 'anthropic', baseUrl: `${await upstream.start()}/`, apiKey: 'sk-ant-upstream-secret' };
     agent = createUpstreamAgent();
     chat = new AnthropicChat(agent, { firstByteMs: 2_000, idleMs: 2_000 });

@@ -1,50 +1,9 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Agent } from 'undici';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
 import { createUpstreamAgent, UpstreamEndpoint } from '@apitopmix/providers/core';
+import { drain, FakeUpstream, rejection } from '@apitopmix/providers/testing';
 import { GeminiChat } from './gemini-chat.client';
 import { geminiFormat } from './gemini.chat';
-
-interface Seen {
-  method?: string;
-  url?: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-/** A stand-in for Google's API on a free port; records each request and whether its connection was closed. */
-class FakeGoogle {
-  readonly requests: Seen[] = [];
-  readonly closed: Promise<void>;
-  private markClosed!: () => void;
-  private server!: Server;
-  handler: Handler = (_req, res) => res.end('{}');
-
-  constructor() {
-    this.closed = new Promise((resolve) => (this.markClosed = resolve));
-  }
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const seen: Seen = { method: req.method, url: req.url, headers: req.headers, body: '' };
-      this.requests.push(seen);
-      req.socket.once('close', () => this.markClosed());
-      req.setEncoding('utf8');
-      req.on('data', (part: string) => (seen.body += part));
-      req.on('end', () => this.handler(req, res));
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 /** Google frames alt=sse events with CRLF. */
 const frame = (chunk: object) => `data: ${JSON.stringify(chunk)}\r\n\r\n`;
@@ -53,29 +12,14 @@ const text = (value: string, extra: object = {}) => ({
   modelVersion: 'gemini-2.5-flash',
 });
 
-async function drain(iterator: AsyncIterable<string>): Promise<string[]> {
-  const out: string[] = [];
-  for await (const item of iterator) out.push(item);
-  return out;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('GeminiChat', () => {
-  let google: FakeGoogle;
+  let google: FakeUpstream;
   let agent: Agent;
   let endpoint: UpstreamEndpoint;
   let chat: GeminiChat;
 
   beforeEach(async () => {
-    google = new FakeGoogle();
+    google = new FakeUpstream();
     endpoint = { provider: 'google', baseUrl: `${await google.start()}/`, apiKey: 'AIza-upstream-secret' };
     agent = createUpstreamAgent();
     chat = new GeminiChat(agent, { firstByteMs: 5_000, idleMs: 5_000 });

@@ -1,67 +1,12 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import type { Agent } from 'undici';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
 import { createUpstreamAgent, UpstreamEndpoint } from '@apitopmix/providers/core';
+import { drain, FakeUpstream, FakeUpstreamHandler, rejection } from '@apitopmix/providers/testing';
 import { OpenAiCompatibleChat } from './openai-compatible.chat';
-
-interface Seen {
-  method?: string;
-  url?: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-type Handler = (req: IncomingMessage, res: ServerResponse, seen: Seen) => void;
-
-/** A one-route upstream on a free port; records each request and whether its connection was closed. */
-class FakeUpstream {
-  readonly requests: Seen[] = [];
-  readonly closed: Promise<void>;
-  private markClosed!: () => void;
-  private server!: Server;
-  handler: Handler = (_req, res) => res.end('{}');
-
-  constructor() {
-    this.closed = new Promise((resolve) => (this.markClosed = resolve));
-  }
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const seen: Seen = { method: req.method, url: req.url, headers: req.headers, body: '' };
-      this.requests.push(seen);
-      req.socket.once('close', () => this.markClosed());
-      req.setEncoding('utf8');
-      req.on('data', (part: string) => (seen.body += part));
-      req.on('end', () => this.handler(req, res, seen));
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-}
 
 const sse = (res: ServerResponse) => res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
 const chunk = (content: string) => `data: {"choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}}}]}\n\n`;
-
-async function drain(iterator: AsyncIterable<string>): Promise<string[]> {
-  const out: string[] = [];
-  for await (const item of iterator) out.push(item);
-  return out;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('OpenAiCompatibleChat', () => {
   let upstream: FakeUpstream;
@@ -288,7 +233,7 @@ describe('OpenAiCompatibleChat', () => {
   // whatever the setting. These cases bring their own upstream and agent and run concurrently to keep the file fast.
   describe('timeouts', () => {
     async function withUpstream(
-      handler: Handler,
+      handler: FakeUpstreamHandler,
       run: (chat: OpenAiCompatibleChat, endpoint: UpstreamEndpoint, upstream: FakeUpstream) => Promise<void>,
     ): Promise<void> {
       const own = new FakeUpstream();
