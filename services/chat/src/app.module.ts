@@ -6,11 +6,11 @@ import { topicName, topics } from '@apitopmix/contracts';
 import { BatchingProducer, createKafka, ensureTopics } from '@apitopmix/platform/kafka';
 import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
 import { createUpstreamAgent } from '@apitopmix/providers/core';
-import { OpenAiCompatibleChat } from '@apitopmix/providers/openai-compatible';
 import { ChatConfig } from './config/chat.config';
 import { ChatMetrics } from './completions/chat-metrics';
 import { CompletionController } from './completions/completion.controller';
 import { CompletionService } from './completions/completion.service';
+import { createPassthroughUpstreams, PASSTHROUGH_UPSTREAMS } from './passthrough/passthrough-upstreams';
 import { DeploymentRouter } from './routing/deployment-router';
 import { loadRoutingConfig } from './routing/routing.config';
 import { CHAT_UPSTREAMS, createChatUpstreams } from './upstreams/chat-upstreams';
@@ -45,7 +45,7 @@ export class AppModule implements OnApplicationBootstrap {
         { provide: ModelCatalog, useValue: new ModelCatalog() },
         { provide: DeploymentRouter, useValue: new DeploymentRouter(loadRoutingConfig()) },
         { provide: ChatMetrics, useValue: new ChatMetrics(metrics) },
-        { provide: OpenAiCompatibleChat, useValue: new OpenAiCompatibleChat(agent, timeouts) },
+        { provide: PASSTHROUGH_UPSTREAMS, useValue: createPassthroughUpstreams(agent, timeouts) },
         { provide: CHAT_UPSTREAMS, useValue: createChatUpstreams(agent, timeouts) },
         CompletionService,
         UsagePublisher,

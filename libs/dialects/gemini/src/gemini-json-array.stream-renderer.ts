@@ -2,13 +2,31 @@ import type { CanonicalStreamEvent, StreamRenderer } from '@apitopmix/contracts'
 import { GeminiChunkAssembler, GeminiStreamContext } from './gemini.stream-renderer';
 
 /**
+ * The framing of a JSON array written element by element: `[` before the first, `,\r\n` between, `]` at the end
+ * (`[]` when there was none). Shared by the rendered stream and the pass-through one.
+ */
+export class JsonArrayFraming {
+  private opened = false;
+
+  element(json: string): string {
+    const separator = this.opened ? ',\r\n' : '[';
+    this.opened = true;
+    return `${separator}${json}`;
+  }
+
+  close(): string {
+    return this.opened ? ']' : '[]';
+  }
+}
+
+/**
  * `streamGenerateContent` without `alt=sse`: Google streams one JSON array, its elements written as they come
  * (`[` + chunk, then `,\r\n` + chunk, and `]` at the end), so the whole body parses as JSON once complete.
  * An error mid-stream is a last element `{"error":{code,message,status}}`, and the array is closed at once.
  */
 export class GeminiJsonArrayStreamRenderer implements StreamRenderer {
   private readonly assembler: GeminiChunkAssembler;
-  private opened = false;
+  private readonly array = new JsonArrayFraming();
   private closed = false;
 
   constructor(context: GeminiStreamContext) {
@@ -30,12 +48,10 @@ export class GeminiJsonArrayStreamRenderer implements StreamRenderer {
     if (this.closed) return [];
     const frames = this.assembler.end().map((chunk) => this.element(chunk));
     this.closed = true;
-    return [...frames, this.opened ? ']' : '[]'];
+    return [...frames, this.array.close()];
   }
 
   private element(value: unknown): string {
-    const separator = this.opened ? ',\r\n' : '[';
-    this.opened = true;
-    return `${separator}${JSON.stringify(value)}`;
+    return this.array.element(JSON.stringify(value));
   }
 }

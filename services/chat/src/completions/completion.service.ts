@@ -8,22 +8,30 @@ import { CanonicalChatRequest, CanonicalStreamEvent, CanonicalUsage, chat, commo
 import { ErrorCode, GatewayError, isGatewayError } from '@apitopmix/platform/errors';
 import { LOGGER } from '@apitopmix/platform/nest';
 import { UpstreamUsage } from '@apitopmix/providers/core';
-import { OpenAiCompatibleChat } from '@apitopmix/providers/openai-compatible';
+import { PASSTHROUGH_UPSTREAMS, PassthroughUpstream } from '../passthrough/passthrough-upstreams';
 import { Deployment, DeploymentRouter } from '../routing/deployment-router';
 import { CHAT_UPSTREAMS, ChatUpstream } from '../upstreams/chat-upstreams';
-import { estimateTokens, promptText } from '../usage/token-estimate';
+import { estimateTokens } from '../usage/token-estimate';
 import { UsagePublisher } from '../usage/usage-publisher';
 import { ChatMetrics } from './chat-metrics';
-import { openAiPassthroughBody, OpenAiStreamTap } from './openai-passthrough';
 
 /** What the controller hands over of a gRPC call: enough to notice cancellation and honour backpressure. */
 export type CallHandle = Pick<Writable, 'writableNeedDrain'> & NodeJS.EventEmitter;
+
+/** The wire format a pass-through request is in, by the catalog's name for it. */
+const passthroughFormats: Partial<Record<chat.WireFormat, WireFormatId>> = {
+  [chat.WireFormat.WIRE_FORMAT_OPENAI_CHAT]: 'openai-chat',
+  [chat.WireFormat.WIRE_FORMAT_ANTHROPIC_MESSAGES]: 'anthropic-messages',
+  [chat.WireFormat.WIRE_FORMAT_GEMINI]: 'gemini',
+};
 
 interface Route {
   model: ChatModelEntry;
   caller: common.CallerContext;
   /** Set when the request comes in canonical form: the upstream format it is translated for. */
   upstream?: ChatUpstream;
+  /** Set when the request is in the upstream's own format: it passes through. */
+  passthrough?: PassthroughUpstream;
 }
 
 type Outcome = 'completed' | 'cancelled' | 'failed';
@@ -33,8 +41,8 @@ export class CompletionService {
   constructor(
     private readonly catalog: ModelCatalog,
     private readonly router: DeploymentRouter,
-    private readonly openAiChat: OpenAiCompatibleChat,
     @Inject(CHAT_UPSTREAMS) private readonly upstreams: Partial<Record<WireFormatId, ChatUpstream>>,
+    @Inject(PASSTHROUGH_UPSTREAMS) private readonly passthroughs: Partial<Record<WireFormatId, PassthroughUpstream>>,
     private readonly usage: UsagePublisher,
     private readonly metrics: ChatMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -43,7 +51,8 @@ export class CompletionService {
   async complete(request: chat.CompletionRequest, call: CallHandle): Promise<chat.CompletionResponse> {
     const route = this.route(request);
     if (route.upstream) return this.completeCanonical(route, route.upstream, request, call);
-    const { json, parsed } = openAiPassthroughBody(request.body, route.model.upstreamModel, false);
+    const passthrough = route.passthrough as PassthroughUpstream;
+    const { json, promptText } = passthrough.body(request.body, route.model, false);
     const abort = new AbortController();
     const onCancel = () => abort.abort();
     call.once('cancelled', onCancel);
@@ -53,14 +62,14 @@ export class CompletionService {
         route.model,
         (candidate) => {
           reached = candidate;
-          return this.attempt(candidate, false, () => this.openAiChat.complete(candidate.endpoint, json, abort.signal));
+          return this.attempt(candidate, false, () => passthrough.complete(candidate.endpoint, route.model, json, abort.signal));
         },
         abort.signal,
       );
-      const usage = result.usage ?? { inputTokens: estimateTokens(promptText(parsed)), outputTokens: 0 };
+      const usage = result.usage ?? { inputTokens: estimateTokens(promptText()), outputTokens: 0 };
       this.record(route, deployment, usage, !result.usage, 'completed', false, result.model);
       return {
-        format: chat.WireFormat.WIRE_FORMAT_OPENAI_CHAT,
+        format: request.format,
         body: result.body,
         usage: { ...usage, estimated: !result.usage },
         upstream: { provider: deployment.endpoint.provider, model: result.model ?? route.model.upstreamModel },
@@ -68,7 +77,7 @@ export class CompletionService {
     } catch (error) {
       // A cancelled call may already have reached an upstream: bill the prompt we know it read.
       if (abort.signal.aborted && reached) {
-        this.record(route, reached, { inputTokens: estimateTokens(promptText(parsed)), outputTokens: 0 }, true, 'cancelled', false);
+        this.record(route, reached, { inputTokens: estimateTokens(promptText()), outputTokens: 0 }, true, 'cancelled', false);
       }
       throw error;
     } finally {
@@ -92,18 +101,25 @@ export class CompletionService {
 
   private async pump(request: chat.CompletionRequest, call: CallHandle, subscriber: Subscriber<chat.CompletionEvent>, signal: AbortSignal): Promise<void> {
     let route: Route;
+    let passthrough: PassthroughUpstream;
     let json: string;
-    let parsed: Record<string, unknown>;
+    let promptText: () => string;
     try {
       route = this.route(request);
       if (route.upstream) return await this.pumpCanonical(route, route.upstream, request, call, subscriber, signal);
-      ({ json, parsed } = openAiPassthroughBody(request.body, route.model.upstreamModel, true));
+      passthrough = route.passthrough as PassthroughUpstream;
+      ({ json, promptText } = passthrough.body(request.body, route.model, true));
     } catch (error) {
       subscriber.error(error);
       return;
     }
-    const tap = new OpenAiStreamTap(request.callerWantsUsage);
-    const usageSoFar = (): UpstreamUsage => tap.usage ?? { inputTokens: estimateTokens(promptText(parsed)), outputTokens: tap.contentChunks };
+    let tap = passthrough.tap('', request.callerWantsUsage);
+    // Until the upstream's final count, what it generated is estimated; its own input count is kept when it sent one.
+    const usageSoFar = (): UpstreamUsage => {
+      const reported = tap.usage;
+      if (reported && tap.usageFinal) return reported;
+      return { inputTokens: reported?.inputTokens ?? estimateTokens(promptText()), outputTokens: Math.max(reported?.outputTokens ?? 0, tap.contentChunks) };
+    };
     let deployment: Deployment | undefined;
     const started = process.hrtime.bigint();
     try {
@@ -112,7 +128,8 @@ export class CompletionService {
         route.model,
         async (candidate) => {
           deployment = candidate;
-          const events = this.openAiChat.stream(candidate.endpoint, json, signal)[Symbol.asyncIterator]();
+          tap = passthrough.tap(candidate.endpoint.provider, request.callerWantsUsage);
+          const events = passthrough.stream(candidate.endpoint, route.model, json, signal)[Symbol.asyncIterator]();
           return { events, first: await events.next() };
         },
         signal,
@@ -120,20 +137,22 @@ export class CompletionService {
       deployment = opened.deployment;
       this.metrics.timeToFirstToken.observe({ provider: deployment.endpoint.provider, model: route.model.id }, Number(process.hrtime.bigint() - started) / 1e9);
       for (let next = opened.result.first; !next.done; next = await opened.result.events.next()) {
-        const forwarded = tap.process(next.value);
+        const { event, data } = next.value;
+        const forwarded = tap.process(data, event);
         if (forwarded === undefined) continue;
-        subscriber.next({ data: Buffer.from(forwarded) });
+        subscriber.next(event === undefined ? { data: Buffer.from(forwarded) } : { data: Buffer.from(forwarded), eventName: event });
         if (call.writableNeedDrain) await once(call, 'drain', { signal });
       }
+      tap.end();
       const usage = usageSoFar();
-      this.record(route, deployment, usage, !tap.usage, 'completed', true);
+      this.record(route, deployment, usage, !tap.usageFinal, 'completed', true);
       subscriber.next({
-        end: { usage: { ...usage, estimated: !tap.usage }, upstream: { provider: deployment.endpoint.provider, model: route.model.upstreamModel } },
+        end: { usage: { ...usage, estimated: !tap.usageFinal }, upstream: { provider: deployment.endpoint.provider, model: route.model.upstreamModel } },
       });
       subscriber.complete();
     } catch (error) {
       if (signal.aborted) {
-        if (deployment) this.record(route, deployment, usageSoFar(), !tap.usage, 'cancelled', true);
+        if (deployment) this.record(route, deployment, usageSoFar(), !tap.usageFinal, 'cancelled', true);
         return;
       }
       if (tap.events === 0 || !deployment) {
@@ -142,11 +161,11 @@ export class CompletionService {
         return;
       }
       const usage = usageSoFar();
-      this.record(route, deployment, usage, !tap.usage, 'failed', true);
+      this.record(route, deployment, usage, !tap.usageFinal, 'failed', true);
       const provider = deployment.endpoint.provider;
       const failure = isGatewayError(error) ? error : new GatewayError(ErrorCode.UpstreamUnavailable, `The upstream provider (${provider}) failed mid-stream.`);
       if (!isGatewayError(error)) this.logger.warn({ err: error, provider, deployment: deployment.name }, 'upstream failed mid-stream');
-      subscriber.next({ error: { code: failure.code, message: failure.message, usage: { ...usage, estimated: !tap.usage } } });
+      subscriber.next({ error: { code: failure.code, message: failure.message, usage: { ...usage, estimated: !tap.usageFinal } } });
       subscriber.complete();
     }
   }
@@ -284,10 +303,11 @@ export class CompletionService {
         );
       return { model, caller: request.caller, upstream };
     }
-    if (request.format !== chat.WireFormat.WIRE_FORMAT_OPENAI_CHAT || upstreamFormat !== 'openai-chat') {
+    const passthrough = passthroughFormats[request.format] === upstreamFormat ? this.passthroughs[upstreamFormat] : undefined;
+    if (!passthrough) {
       throw GatewayError.invalid(`No pass-through from ${chat.wireFormatToJSON(request.format)} to the ${upstreamFormat} format of '${model.id}'.`);
     }
-    return { model, caller: request.caller };
+    return { model, caller: request.caller, passthrough };
   }
 
   private record(

@@ -1,7 +1,8 @@
 import { Controller, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { providers } from '@apitopmix/catalog';
 import { CanonicalChatResponse, CanonicalStreamEvent, chat } from '@apitopmix/contracts';
-import { geminiDialect, GeminiInboundRequest, parseGeminiRequest, toGeminiError } from '@apitopmix/dialects/gemini';
+import { geminiDialect, GeminiInboundRequest, geminiSseFrame, JsonArrayFraming, parseGeminiRequest, toGeminiError } from '@apitopmix/dialects/gemini';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
 import { CompletionRunner, DialectRequestReader } from '../chat/completion-runner';
 import { StreamFraming } from '../http/sse-relay';
@@ -11,7 +12,8 @@ const actions = ['generateContent', 'streamGenerateContent'] as const;
 /**
  * Gemini's native API (`/v1beta/models/{model}:generateContent` and `:streamGenerateContent`) and the same under
  * Vertex-style URLs (any project and location), for any model in the catalog. The model and the method come from
- * the path; the request travels in canonical form and the answer comes back in Gemini's shapes.
+ * the path. For a Gemini upstream the body passes through and Google's answer comes back as sent; for any other,
+ * the request travels in canonical form and the answer is rendered in Gemini's shapes.
  */
 @Controller()
 export class GenerateContentController {
@@ -36,6 +38,18 @@ export class GenerateContentController {
       estimateTokens: (request, entry) => estimateGeminiTokens(request, entry.maxOutputTokens),
     };
     const admitted = await this.runner.admit(req, reply, reader);
+    const sse = (req.query as Record<string, unknown>).alt === 'sse';
+    if (providers[admitted.model.provider].format === 'gemini') {
+      const body = req.rawBody ?? Buffer.from(JSON.stringify(admitted.request.body));
+      const completion = this.runner.completionRequest(req, admitted, chat.WireFormat.WIRE_FORMAT_GEMINI, body, true);
+      if (!stream) {
+        const response = await this.runner.complete(admitted, completion);
+        reply.status(200).header('content-type', 'application/json').send(response.body);
+        return;
+      }
+      await this.runner.stream(reply, admitted, completion, sse ? sseFraming() : jsonArrayFraming());
+      return;
+    }
     const canonical = geminiDialect.toCanonical(admitted.request);
     const includeThoughts = canonical.thinking?.includeThoughts === true;
     const completion = this.runner.completionRequest(req, admitted, chat.WireFormat.WIRE_FORMAT_CANONICAL, Buffer.from(JSON.stringify(canonical)), true);
@@ -45,7 +59,6 @@ export class GenerateContentController {
       reply.status(200).header('content-type', 'application/json').send(JSON.stringify(answer));
       return;
     }
-    const sse = (req.query as Record<string, unknown>).alt === 'sse';
     const renderer = sse ? geminiDialect.streamRenderer({ model, includeThoughts }) : geminiDialect.jsonArrayStreamRenderer({ model, includeThoughts });
     const framing: StreamFraming = {
       headers: sse ? undefined : { 'content-type': 'application/json; charset=utf-8' },
@@ -56,6 +69,27 @@ export class GenerateContentController {
     };
     await this.runner.stream(reply, admitted, completion, framing);
   }
+}
+
+/** Google's own chunks as `alt=sse` frames; an error mid-stream is one more frame, as Google sends it. */
+function sseFraming(): StreamFraming {
+  return {
+    frames: (data) => ['data: ', data, '\r\n\r\n'],
+    end: () => [],
+    error: (error) => geminiSseFrame(toGeminiError(error).body),
+  };
+}
+
+/** Google's own chunks as the elements of one JSON array; an error mid-stream is its last element. */
+function jsonArrayFraming(): StreamFraming {
+  const array = new JsonArrayFraming();
+  return {
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    keepAlive: false,
+    frames: (data) => [array.element(data.toString('utf8'))],
+    end: () => [array.close()],
+    error: (error) => `${array.element(JSON.stringify(toGeminiError(error).body))}]`,
+  };
 }
 
 /** Prompt text at about four characters per token, plus the most the request may generate. */

@@ -25,7 +25,8 @@ export interface StreamFraming {
   headers?: Record<string, string>;
   /** Whether an SSE comment may be written on long silences (not in a JSON array). */
   keepAlive?: boolean;
-  frames(data: Buffer): (Buffer | string)[];
+  /** What to write for one chat event; `eventName` is set for formats that name their events (Anthropic's). */
+  frames(data: Buffer, eventName?: string): (Buffer | string)[];
   end(): (Buffer | string)[];
   error(error: GatewayError): string;
 }
@@ -83,7 +84,7 @@ export async function relayStream(
       lastWrite = Date.now();
       if (event.data) {
         let full = false;
-        for (const frame of framing.frames(event.data)) full = !raw.write(frame) || full;
+        for (const frame of framing.frames(event.data, event.eventName)) full = !raw.write(frame) || full;
         if (full) await drained(raw);
       } else if (event.end) {
         finished = true;

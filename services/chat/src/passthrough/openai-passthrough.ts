@@ -1,6 +1,7 @@
 import { fromOpenAiUsage } from '@apitopmix/providers/openai-compatible';
 import { UpstreamUsage } from '@apitopmix/providers/core';
-import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
+import { GatewayError } from '@apitopmix/platform/errors';
+import type { StreamTap } from './stream-tap';
 
 /**
  * The OpenAI-format body passed through to an OpenAI-compatible upstream. Only what the gateway owns changes:
@@ -31,12 +32,17 @@ const contentDelta = /"content"\s*:\s*"[^"]/;
  * if the stream is cut before usage arrives), and removes the usage the caller did not ask for. Chunks are
  * forwarded as the upstream's bytes; only those that mention usage are parsed.
  */
-export class OpenAiStreamTap {
+export class OpenAiStreamTap implements StreamTap {
   usage?: UpstreamUsage;
   contentChunks = 0;
   events = 0;
 
   constructor(private readonly callerWantsUsage: boolean) {}
+
+  /** OpenAI reports usage once, at the end. */
+  get usageFinal(): boolean {
+    return this.usage !== undefined;
+  }
 
   /** The data to forward for one upstream event, or undefined to forward nothing. */
   process(data: string): string | undefined {
@@ -52,8 +58,19 @@ export class OpenAiStreamTap {
     }
     return this.callerWantsUsage ? data : data.replace(usageNull, '');
   }
+
+  /** The OpenAI-compatible client already fails a stream that ended without [DONE] or a finish reason. */
+  end(): void {}
 }
 
-export function assertUpstreamUsable(condition: boolean, provider: string): void {
-  if (!condition) throw new GatewayError(ErrorCode.UpstreamUnavailable, `The upstream provider (${provider}) sent an unreadable stream.`);
+/** The prompt's text in a Chat Completions body: every string content in the messages. */
+export function openAiPromptText(body: { messages?: unknown }): string {
+  if (!Array.isArray(body.messages)) return '';
+  const parts: string[] = [];
+  for (const message of body.messages as { content?: unknown }[]) {
+    const content = message?.content;
+    if (typeof content === 'string') parts.push(content);
+    else if (Array.isArray(content)) for (const part of content as { text?: unknown }[]) if (typeof part?.text === 'string') parts.push(part.text);
+  }
+  return parts.join('\n');
 }
