@@ -118,3 +118,61 @@ it('bills translated calls from the upstream usage, under the public model id', 
   expect(claude.every((row) => row.provider === 'anthropic' && row.amountMicros < 0n)).toBe(true);
   expect(rows.some((row) => row.model === 'gemini-3.1-pro-preview' && row.provider === 'google')).toBe(true);
 });
+
+describe('OpenAI parameters as each upstream receives them', () => {
+  const sent = {
+    messages: [
+      { role: 'system' as const, content: 'Answer in JSON.' },
+      { role: 'user' as const, content: 'Name a colour.' },
+    ],
+    temperature: 1.5,
+    top_p: 0.9,
+    max_tokens: 321,
+    stop: ['END'],
+    seed: 7,
+    user: 'user-42',
+    response_format: {
+      type: 'json_schema' as const,
+      json_schema: { name: 'colour', schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
+    },
+  };
+  const lastUpstreamBody = async (path: RegExp) => {
+    const { requests } = (await (await fetch(`${platform.sandboxUrl}/_sandbox/requests`)).json()) as { requests: { path: string; body: any }[] };
+    return requests.filter((r) => path.test(r.path)).pop()?.body;
+  };
+
+  it('Claude: temperature clamped to Anthropic’s 1 and top_p left out (Claude takes one), stop as stop_sequences, user as metadata, the schema as output_config', async () => {
+    await client.chat.completions.create({ model: 'claude-sonnet-4', ...sent });
+    expect(await lastUpstreamBody(/\/v1\/messages$/)).toEqual({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 321,
+      system: [{ type: 'text', text: 'Answer in JSON.' }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'Name a colour.' }] }],
+      temperature: 1,
+      stop_sequences: ['END'],
+      metadata: { user_id: 'user-42' },
+      output_config: { format: { type: 'json_schema', schema: sent.response_format.json_schema.schema } },
+    });
+  });
+
+  it('Gemini: temperature kept (Gemini allows 2), generationConfig with stopSequences, seed, maxOutputTokens and the JSON schema', async () => {
+    await client.chat.completions.create({ model: 'gemini-3-flash-preview', ...sent });
+    const body = await lastUpstreamBody(/:generateContent$/);
+    expect(body.systemInstruction).toEqual({ parts: [{ text: 'Answer in JSON.' }] });
+    expect(body.contents).toEqual([{ role: 'user', parts: [{ text: 'Name a colour.' }] }]);
+    expect(body.generationConfig).toMatchObject({
+      temperature: 1.5,
+      topP: 0.9,
+      maxOutputTokens: 321,
+      stopSequences: ['END'],
+      seed: 7,
+      responseMimeType: 'application/json',
+      responseJsonSchema: sent.response_format.json_schema.schema,
+    });
+  });
+
+  it('OpenAI-compatible: every field as the caller sent it', async () => {
+    await client.chat.completions.create({ model: 'meta/llama-3.3-70b-instruct', ...sent });
+    expect(await lastUpstreamBody(/\/chat\/completions$/)).toEqual({ model: 'meta/llama-3.3-70b-instruct', ...sent });
+  });
+});

@@ -59,7 +59,6 @@ describe('toAnthropicRequest', () => {
         { type: 'text', text: 'Use French.' },
       ],
       temperature: 0.4,
-      top_p: 0.9,
       top_k: 30,
       stop_sequences: ['END'],
       stream: true,
@@ -305,7 +304,9 @@ describe('toAnthropicRequest', () => {
       expect(body.temperature).toBeUndefined();
       expect(body.top_k).toBeUndefined();
       expect(toAnthropicRequest(request({ topP: 0.98, thinking: { enabled: true } }), context).top_p).toBe(0.98);
-      expect(toAnthropicRequest(request({ temperature: 0.2, topK: 5, topP: 0.5 }), context)).toMatchObject({ temperature: 0.2, top_k: 5, top_p: 0.5 });
+      expect(toAnthropicRequest(request({ temperature: 0.2, topK: 5, topP: 0.5 }), context)).toMatchObject({ temperature: 0.2, top_k: 5 });
+      expect(toAnthropicRequest(request({ temperature: 0.2, topP: 0.5 }), context)).not.toHaveProperty('top_p');
+      expect(toAnthropicRequest(request({ topP: 0.5 }), context)).toMatchObject({ top_p: 0.5 });
     });
 
     it('is turned on by the -thinking variant context with its budget, unless the caller turned it off', () => {

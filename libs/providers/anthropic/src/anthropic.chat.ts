@@ -38,7 +38,9 @@ const MAX_TEMPERATURE = 1;
  * wants user and assistant to alternate, tool results first); temperature above 1 is clamped; `n` > 1 is refused;
  * max_tokens defaults to min(model limit, 4,096) and never exceeds the limit; thinking follows `planThinking`;
  * json_schema becomes `output_config.format`, json_object a system instruction; thinking without a signature
- * (another vendor's) and Gemini signatures are dropped; seed and penalties, which Anthropic lacks, are ignored.
+ * (another vendor's) and Gemini signatures are dropped; seed and penalties, which Anthropic lacks, are ignored;
+ * when temperature and top_p are both left (thinking removes temperature), top_p is dropped: Claude 4.1 and later
+ * refuse both, and OpenAI advises setting one or the other.
  */
 export function toAnthropicRequest(request: CanonicalChatRequest, context: AnthropicUpstreamContext): AnthropicRequestBody {
   if (request.n !== undefined && request.n > 1)
@@ -80,6 +82,7 @@ export function toAnthropicRequest(request: CanonicalChatRequest, context: Anthr
   if (wantsThinking) {
     enableThinking(body, { requestedBudget: request.thinking?.budgetTokens ?? context.thinking?.budgetTokens, modelMaxOutputTokens: limit });
   }
+  if (body.temperature !== undefined && body.top_p !== undefined) delete body.top_p;
   return body;
 }
 

@@ -88,7 +88,7 @@ describe('Anthropic request → canonical → Anthropic upstream body', () => {
         { role: 'assistant', content: 'Bonjour !' },
         { role: 'user', content: 'Weather?' },
       ],
-      temperature: 0.2,
+      // Claude 4.1 and later take temperature or top_p, not both.
       top_k: 40,
       top_p: 0.8,
       tools: tools.slice(0, 1),

@@ -139,6 +139,10 @@ export interface Turn {
 export function parseMessagesRequest(raw: string): MessagesRequest {
   const request = parseAnthropicJsonBody(messagesRequestSchema, raw);
   checkConversation(request);
+  // Claude Opus 4.1 and every later model (all the catalog's Claude models) take one sampling control, not both.
+  if (request.temperature !== undefined && request.top_p !== undefined) {
+    throw AnthropicError.invalidRequest('temperature and top_p cannot both be specified for this model. Please use only one.');
+  }
   if (request.thinking?.type === 'enabled' && request.max_tokens <= request.thinking.budget_tokens) {
     throw AnthropicError.invalidRequest(
       '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at ' +

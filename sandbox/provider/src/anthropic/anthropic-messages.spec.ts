@@ -179,6 +179,11 @@ describe('Anthropic Messages: errors in Anthropic shape', () => {
     ['temperature above 1', { ...question, temperature: 1.5 }, 'temperature: Input should be less than or equal to 1'],
     ['an OpenAI-only parameter', { ...question, n: 2 }, 'n: Extra inputs are not permitted'],
     [
+      'both temperature and top_p',
+      { ...question, temperature: 0.5, top_p: 0.9 },
+      'temperature and top_p cannot both be specified for this model. Please use only one.',
+    ],
+    [
       'a first message from the assistant',
       { ...question, messages: [{ role: 'assistant', content: 'Hi' }] },
       'messages: first message must use the "user" role',

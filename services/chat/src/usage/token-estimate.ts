@@ -1,7 +1,11 @@
+import { countTokens } from 'gpt-tokenizer';
+
 /**
- * A tokenizer-free estimate, used only when an upstream reports no usage (a stream cut short): about four
- * characters per token for English text, as OpenAI documents. Events carrying it are marked `tokensEstimated`.
+ * Tokens in `text` by OpenAI's o200k_base encoding (GPT-4o and GPT-4.1's tokenizer, via `gpt-tokenizer`), used only
+ * when an upstream reports no usage of its own: a stream cut before its usage event, an upstream that sends none.
+ * Other vendors' tokenizers differ by some percent, so events carrying this count are marked `tokensEstimated`.
+ * The library loads its encoding when this module is first imported, at boot, not on a request.
  */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+  return text.length === 0 ? 0 : countTokens(text);
 }
