@@ -137,7 +137,9 @@ describe('OpenAI parameters as each upstream receives them', () => {
     },
   };
   const lastUpstreamBody = async (path: RegExp) => {
-    const { requests } = (await (await fetch(`${platform.sandboxUrl}/_sandbox/requests`)).json()) as { requests: { path: string; body: any }[] };
+    const { requests } = (await (await fetch(`${platform.sandboxUrl}/_sandbox/requests`)).json()) as {
+      requests: { path: string; body: Record<string, unknown> }[];
+    };
     return requests.filter((r) => path.test(r.path)).pop()?.body;
   };
 
@@ -157,7 +159,7 @@ describe('OpenAI parameters as each upstream receives them', () => {
 
   it('Gemini: temperature kept (Gemini allows 2), generationConfig with stopSequences, seed, maxOutputTokens and the JSON schema', async () => {
     await client.chat.completions.create({ model: 'gemini-3-flash-preview', ...sent });
-    const body = await lastUpstreamBody(/:generateContent$/);
+    const body = (await lastUpstreamBody(/:generateContent$/)) ?? {};
     expect(body.systemInstruction).toEqual({ parts: [{ text: 'Answer in JSON.' }] });
     expect(body.contents).toEqual([{ role: 'user', parts: [{ text: 'Name a colour.' }] }]);
     expect(body.generationConfig).toMatchObject({
