@@ -1,4 +1,5 @@
 import { GoogleGenAI, Type } from '@google/genai';
+import { OAuth2Client } from 'google-auth-library';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { createTestAccount, startTestPlatform, TestPlatform } from '@apitopmix/testing';
 
@@ -6,6 +7,7 @@ jest.setTimeout(60_000);
 
 let platform: TestPlatform;
 let ai: GoogleGenAI;
+let vertex: GoogleGenAI;
 let apiKey: string;
 
 beforeAll(async () => {
@@ -15,6 +17,17 @@ beforeAll(async () => {
   platform = await startTestPlatform();
   ({ apiKey } = await createTestAccount(platform.prisma, { tier: 'ENTERPRISE', rpmLimit: 100_000, tpmLimit: 100_000_000 }));
   ai = new GoogleGenAI({ apiKey, httpOptions: { baseUrl: platform.baseUrl } });
+  // The same SDK in Vertex AI mode, as a Vertex user migrates: Vertex's URLs (/v1/projects/…/locations/…/publishers/
+  // google/models/…), and the gateway key as the OAuth bearer token instead of Google credentials.
+  const bearer = new OAuth2Client();
+  bearer.setCredentials({ access_token: apiKey });
+  vertex = new GoogleGenAI({
+    vertexai: true,
+    project: 'my-project',
+    location: 'us-central1',
+    googleAuthOptions: { authClient: bearer },
+    httpOptions: { baseUrl: platform.baseUrl, apiVersion: 'v1' },
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -29,7 +42,18 @@ const models = [
   ['gpt-4.1', 'openai'],
 ] as const;
 
-describe.each(models)('Google Gen AI SDK → %s (%s upstream)', (model) => {
+const clients = [
+  ['Gemini API', () => ai],
+  ['Vertex AI', () => vertex],
+] as const;
+const matrix = clients.flatMap(([mode, client]) => models.map(([model, upstream]) => [mode, model, upstream, client] as const));
+
+describe.each(matrix)('Google Gen AI SDK (%s) → %s (%s upstream)', (_mode, model, _upstream, client) => {
+  let ai: GoogleGenAI;
+  beforeAll(() => {
+    ai = client();
+  });
+
   it('answers generateContent', async () => {
     const response = await ai.models.generateContent({
       model,
