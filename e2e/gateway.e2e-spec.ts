@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import OpenAI from 'openai';
-import { createTestAccount, ledgerRows, runPythonExample, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
+import { createTestAccount, ledgerRows, runPythonExample, SandboxControl, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
 
 jest.setTimeout(60_000);
 
@@ -46,16 +46,16 @@ describe('the spec quick test', () => {
   });
 
   it('sends the upstream its own model id and the configured provider key, never the caller key', async () => {
-    await fetch(`${platform.sandboxUrl}/_sandbox/requests`, { method: 'DELETE' });
+    const sandbox = new SandboxControl(platform.sandboxUrl);
+    await sandbox.clearRequests();
     await post(
       '/v1/chat/completions',
       JSON.stringify({ model: 'meta/llama-3.3-70b-instruct', messages: [{ role: 'user', content: 'hi' }], some_vendor_field: 7 }),
       auth(),
     );
-    const { requests } = await json(await fetch(`${platform.sandboxUrl}/_sandbox/requests`));
-    const upstream = requests.find((r: { path: string }) => r.path === '/v1/chat/completions');
-    expect(upstream.body).toMatchObject({ model: 'meta/llama-3.3-70b-instruct', some_vendor_field: 7 });
-    expect(JSON.stringify(upstream.headers)).not.toContain(apiKey.slice(7, 20));
+    const upstream = (await sandbox.requests()).find((r) => r.path === '/v1/chat/completions');
+    expect(upstream?.body).toMatchObject({ model: 'meta/llama-3.3-70b-instruct', some_vendor_field: 7 });
+    expect(JSON.stringify(upstream?.headers)).not.toContain(apiKey.slice(7, 20));
   });
 });
 
@@ -113,8 +113,8 @@ describe('streaming with the official openai SDK', () => {
   });
 
   it('keeps a silent stream alive with SSE comments, which the SDK ignores', async () => {
-    const settings = (body: unknown) =>
-      fetch(`${platform.sandboxUrl}/_sandbox/settings`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const sandbox = new SandboxControl(platform.sandboxUrl);
+    const settings = (body: Record<string, unknown>) => sandbox.settings(body);
     await settings({ latencyMs: 600 });
     try {
       const response = await post(
@@ -136,12 +136,9 @@ describe('streaming with the official openai SDK', () => {
   });
 
   it('cancels the upstream when the client goes away', async () => {
-    await fetch(`${platform.sandboxUrl}/_sandbox/settings`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ chunkDelayMs: 50 }),
-    });
-    await fetch(`${platform.sandboxUrl}/_sandbox/requests`, { method: 'DELETE' });
+    const sandbox = new SandboxControl(platform.sandboxUrl);
+    await sandbox.settings({ chunkDelayMs: 50 });
+    await sandbox.clearRequests();
     try {
       const response = await post(
         '/v1/chat/completions',
@@ -152,20 +149,13 @@ describe('streaming with the official openai SDK', () => {
       await reader.read();
       await reader.cancel();
       const aborted = await waitFor(
-        async () =>
-          ((await json(await fetch(`${platform.sandboxUrl}/_sandbox/requests`))).requests as { path: string; aborted: boolean }[]).find(
-            (r) => r.path === '/v1/chat/completions',
-          ),
+        async () => (await sandbox.requests()).find((r) => r.path === '/v1/chat/completions'),
         (r) => r?.aborted === true,
         1_000,
       );
       expect(aborted?.aborted).toBe(true);
     } finally {
-      await fetch(`${platform.sandboxUrl}/_sandbox/settings`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ chunkDelayMs: 0 }),
-      });
+      await sandbox.settings({ chunkDelayMs: 0 });
     }
   });
 });

@@ -1,4 +1,4 @@
-import { createTestAccount, ledgerRows, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
+import { createTestAccount, ledgerRows, SandboxControl, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
 
 jest.setTimeout(60_000);
 
@@ -13,6 +13,7 @@ let apiKey: string;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
+  control = new SandboxControl(platform.sandboxUrl);
   ({ apiKey } = await createTestAccount(platform.prisma, { tier: 'ENTERPRISE', rpmLimit: 100_000, tpmLimit: 100_000_000 }));
 }, 120_000);
 
@@ -20,20 +21,14 @@ afterAll(async () => {
   await platform?.shutdown();
 });
 
+let control: SandboxControl;
 const sandbox = (path: string, init?: RequestInit) => fetch(`${platform.sandboxUrl}${path}`, init);
-const setFaults = (faults: unknown[], extra: Record<string, unknown> = {}) =>
-  sandbox('/_sandbox/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ faults, ...extra }) });
-interface UpstreamCall {
-  path: string;
-  body: Record<string, unknown>;
-  aborted: boolean;
-  chunksSent: number;
-}
-const upstreamCalls = async () => ((await (await sandbox('/_sandbox/requests')).json()) as { requests: UpstreamCall[] }).requests;
+const setFaults = (faults: unknown[], settings: Record<string, unknown> = {}) => control.faults(faults, settings);
+const upstreamCalls = () => control.requests();
 
 beforeEach(async () => {
   await setFaults([], { chunkDelayMs: 0 });
-  await sandbox('/_sandbox/requests', { method: 'DELETE' });
+  await control.clearRequests();
 });
 
 const anthropic = (body: unknown, key = apiKey) =>
@@ -126,18 +121,7 @@ describe('Anthropic Messages to a Claude model', () => {
     await setFaults([], { chunkDelayMs: 40 });
     const response = await anthropic({ ...request, max_tokens: 2_000, messages: [{ role: 'user', content: 'a long answer please' }], stream: true }, key);
     await leaveAfterEvents(response, 5);
-    const leftAt = Date.now();
-    const [call] = await waitFor(upstreamCalls, (calls) => calls[0]?.aborted === true, 1_000);
-    expect(Date.now() - leftAt).toBeLessThan(1_000);
-    expect(call.chunksSent).toBeLessThan(50);
-    const [row] = await waitFor(
-      () => ledgerRows(platform.prisma, accountId),
-      (rows) => rows.length === 1,
-      5_000,
-    );
-    expect(row).toMatchObject({ tokensEstimated: true });
-    expect(row.inputTokens).toBeGreaterThan(0);
-    expect(row.outputTokens).toBeGreaterThan(0);
+    await expectStoppedAndPartlyBilled(accountId);
   });
 });
 
@@ -204,18 +188,7 @@ describe('generateContent to a Gemini model', () => {
     const long = { ...request, contents: [{ role: 'user', parts: [{ text: 'a long answer please' }] }], generationConfig: { maxOutputTokens: 2_000 } };
     const response = await gemini('gemini-3-pro-preview', 'streamGenerateContent?alt=sse', long, key);
     await leaveAfterEvents(response, 5);
-    const leftAt = Date.now();
-    const [call] = await waitFor(upstreamCalls, (calls) => calls[0]?.aborted === true, 1_000);
-    expect(Date.now() - leftAt).toBeLessThan(1_000);
-    expect(call.chunksSent).toBeLessThan(50);
-    const [row] = await waitFor(
-      () => ledgerRows(platform.prisma, accountId),
-      (rows) => rows.length === 1,
-      5_000,
-    );
-    expect(row).toMatchObject({ tokensEstimated: true });
-    expect(row.inputTokens).toBeGreaterThan(0);
-    expect(row.outputTokens).toBeGreaterThan(0);
+    await expectStoppedAndPartlyBilled(accountId);
   });
 });
 
@@ -237,6 +210,22 @@ describe('mid-stream failures of translated streams end in the caller’s dialec
     expect(JSON.parse(frames[frames.length - 1].slice('data: '.length))).toMatchObject({ error: { code: 503, status: 'UNAVAILABLE' } });
   });
 });
+
+/** The upstream call was aborted within a second of the client leaving, and what it generated was billed. */
+async function expectStoppedAndPartlyBilled(accountId: string): Promise<void> {
+  const leftAt = Date.now();
+  const [call] = await waitFor(upstreamCalls, (calls) => calls[0]?.aborted === true, 1_000);
+  expect(Date.now() - leftAt).toBeLessThan(1_000);
+  expect(call.chunksSent).toBeLessThan(50);
+  const [row] = await waitFor(
+    () => ledgerRows(platform.prisma, accountId),
+    (rows) => rows.length === 1,
+    5_000,
+  );
+  expect(row).toMatchObject({ tokensEstimated: true });
+  expect(row.inputTokens).toBeGreaterThan(0);
+  expect(row.outputTokens).toBeGreaterThan(0);
+}
 
 /** Reads server-sent events until `count` have arrived, then goes away. */
 async function leaveAfterEvents(response: Response, count: number): Promise<void> {

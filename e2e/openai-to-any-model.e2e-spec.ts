@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { createTestAccount, ledgerRows, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
+import { createTestAccount, ledgerRows, SandboxControl, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
 
 jest.setTimeout(60_000);
 
@@ -136,12 +136,7 @@ describe('OpenAI parameters as each upstream receives them', () => {
       json_schema: { name: 'colour', schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
     },
   };
-  const lastUpstreamBody = async (path: RegExp) => {
-    const { requests } = (await (await fetch(`${platform.sandboxUrl}/_sandbox/requests`)).json()) as {
-      requests: { path: string; body: Record<string, unknown> }[];
-    };
-    return requests.filter((r) => path.test(r.path)).pop()?.body;
-  };
+  const lastUpstreamBody = async (path: RegExp) => (await new SandboxControl(platform.sandboxUrl).requests()).filter((r) => path.test(r.path)).pop()?.body;
 
   it('Claude: temperature clamped to Anthropic’s 1 and top_p left out (Claude takes one), stop as stop_sequences, user as metadata, the schema as output_config', async () => {
     await client.chat.completions.create({ model: 'claude-sonnet-4', ...sent });

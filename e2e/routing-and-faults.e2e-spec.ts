@@ -1,4 +1,4 @@
-import { createTestAccount, ledgerRows, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
+import { createTestAccount, ledgerRows, SandboxControl, startTestPlatform, TestPlatform, waitFor } from '@apitopmix/testing';
 
 jest.setTimeout(60_000);
 
@@ -19,6 +19,7 @@ beforeAll(async () => {
       cooldown: { failures: 2, windowMs: 60_000, durationMs: 60_000 },
     }),
   });
+  sandbox = new SandboxControl(platform.sandboxUrl);
   ({ apiKey, accountId } = await createTestAccount(platform.prisma, { tier: 'ENTERPRISE', rpmLimit: 100_000, tpmLimit: 100_000_000 }));
 }, 120_000);
 
@@ -26,13 +27,9 @@ afterAll(async () => {
   await platform?.shutdown();
 });
 
-const sandbox = (path: string, init?: RequestInit) => fetch(`${platform.sandboxUrl}${path}`, init);
-const setFaults = (faults: unknown[], extra: Record<string, unknown> = {}) =>
-  sandbox('/_sandbox/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ faults, ...extra }) });
-const upstreamCalls = async () =>
-  (
-    (await (await sandbox('/_sandbox/requests')).json()) as { requests: { path: string; deployment: string | null; aborted: boolean; chunksSent: number }[] }
-  ).requests.filter((r) => r.path.endsWith('/chat/completions'));
+let sandbox: SandboxControl;
+const setFaults = (faults: unknown[], settings: Record<string, unknown> = {}) => sandbox.faults(faults, settings);
+const upstreamCalls = async () => (await sandbox.requests()).filter((r) => r.path.endsWith('/chat/completions'));
 const chatRequest = (body: Record<string, unknown>) =>
   fetch(`${platform.baseUrl}/v1/chat/completions`, {
     method: 'POST',
@@ -42,7 +39,7 @@ const chatRequest = (body: Record<string, unknown>) =>
 
 beforeEach(async () => {
   await setFaults([], { chunkDelayMs: 0 });
-  await sandbox('/_sandbox/requests', { method: 'DELETE' });
+  await sandbox.clearRequests();
 });
 
 it('answers from the second deployment when the first says 429', async () => {

@@ -2,3 +2,4 @@ export * from './test-platform';
 export * from './test-accounts';
 export * from './wait-for';
 export * from './python-sdk';
+export * from './sandbox-control';
