@@ -74,6 +74,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     topicPrefix,
     consumerGroup: `billing-test-${run}`,
     rateLimitPrefix: `rl:test:${run}:`,
+    creditPrefix: `credit:test:${run}:`,
     logLevel: 'warn',
     logDir,
     providerEnv: {},
