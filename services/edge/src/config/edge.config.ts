@@ -7,6 +7,7 @@ export const edgeConfigSchema = serviceEnv.extend({
   DATABASE_URL: url.refine((v) => v.startsWith('postgres'), 'must be a postgresql:// URL'),
   CHAT_GRPC_URL: hostPort.default('127.0.0.1:50051'),
   RATE_LIMIT_GRPC_URL: hostPort.default('127.0.0.1:50055'),
+  BILLING_GRPC_URL: hostPort.default('127.0.0.1:50054'),
   /**
    * How long a resolved key is trusted before it is read again. Revocation must bite within 5 s everywhere,
    * so this stays below that.
