@@ -18,6 +18,7 @@ export const grpcPackages = {
   chat: { package: 'gateway.chat.v1', service: 'ChatService', proto: 'gateway/chat/v1/chat.proto' },
   rateLimit: { package: 'gateway.ratelimit.v1', service: 'RateLimitService', proto: 'gateway/ratelimit/v1/rate_limit.proto' },
   billing: { package: 'gateway.billing.v1', service: 'BillingService', proto: 'gateway/billing/v1/billing.proto' },
+  credit: { package: 'gateway.billing.v1', service: 'CreditService', proto: 'gateway/billing/v1/credit.proto' },
   embeddings: { package: 'gateway.embeddings.v1', service: 'EmbeddingsService', proto: 'gateway/embeddings/v1/embeddings.proto' },
   mediaJobs: { package: 'gateway.media.v1', service: 'MediaJobsService', proto: 'gateway/media/v1/media_jobs.proto' },
 } as const;

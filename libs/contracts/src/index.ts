@@ -3,6 +3,7 @@ export * as common from './generated/gateway/common/v1/common';
 export * as chat from './generated/gateway/chat/v1/chat';
 export * as ratelimit from './generated/gateway/ratelimit/v1/rate_limit';
 export * as billing from './generated/gateway/billing/v1/billing';
+export * as credit from './generated/gateway/billing/v1/credit';
 export * as embeddings from './generated/gateway/embeddings/v1/embeddings';
 export * as media from './generated/gateway/media/v1/media_jobs';
 export * from './grpc-packages';

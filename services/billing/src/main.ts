@@ -8,7 +8,7 @@ import { billingConfigSchema } from './config/billing.config';
 runGrpcService({
   name: 'billing',
   configSchema: billingConfigSchema,
-  packages: [grpcPackages.billing],
+  packages: [grpcPackages.billing, grpcPackages.credit],
   url: (config) => config.BILLING_GRPC_URL,
   module: (config, logger, metrics) => AppModule.register(config, logger, metrics),
 });

@@ -47,7 +47,8 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
     logger: new PinoNestLogger(options.logger),
     options: {
       url: options.url,
-      package: options.packages.map((p) => p.package),
+      // Several services may share one package (billing's BillingService and CreditService).
+      package: [...new Set(options.packages.map((p) => p.package))],
       protoPath: options.packages.map((p) => join(root, p.proto)),
       loader: { ...protoLoaderOptions, includeDirs: [root] },
       channelOptions,

@@ -49,6 +49,16 @@ export class LedgerRepository {
     return Number(result[0]?.inserted ?? 0);
   }
 
+  /** Each account's balance and balance_seq as of now: one consistent pair per account. */
+  async snapshots(accountIds: string[]): Promise<Map<string, { balanceMicros: bigint; seq: bigint }>> {
+    if (accountIds.length === 0) return new Map();
+    const rows = await this.prisma.account.findMany({
+      where: { id: { in: accountIds } },
+      select: { id: true, balanceMicros: true, balanceSeq: true },
+    });
+    return new Map(rows.map((row) => [row.id, { balanceMicros: row.balanceMicros, seq: row.balanceSeq }]));
+  }
+
   async balance(accountId: string): Promise<{ balanceMicros: bigint; ledgerEntries: number } | undefined> {
     const account = await this.prisma.account.findUnique({
       where: { id: accountId },

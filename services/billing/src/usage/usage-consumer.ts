@@ -8,6 +8,8 @@ import { Counter, Histogram, latencyBuckets } from '@apitopmix/platform/metrics'
 import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
 import { startConsumerSpan } from '@apitopmix/platform/telemetry';
 import { BillingConfig } from '../config/billing.config';
+import { CREDIT_GATE } from '../credit/credit-gate.module-tokens';
+import { CreditGateRepository } from '../credit/credit-gate.repository';
 import { LedgerRepository } from './ledger.repository';
 import { chargeFor, UsageCharge } from './usage-charge';
 
@@ -16,6 +18,8 @@ export const KAFKA = Symbol('KAFKA');
 /**
  * Consumes usage events and settles them into the ledger, a batch at a time. Offsets are committed only after the
  * batch's ledger write: a crash replays the batch, and the ledger's unique event id turns the replay into a no-op.
+ * After the write, each account's new balance goes to the credit gate together with the release of the
+ * reservations those debits settled (a replayed batch repeats this harmlessly).
  */
 @Injectable()
 export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,6 +35,7 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(METRICS) metrics: Registry,
     private readonly ledger: LedgerRepository,
     private readonly catalog: ModelCatalog,
+    @Inject(CREDIT_GATE) private readonly gate: CreditGateRepository,
   ) {
     this.topic = topicName(topics.usageEvents, config.KAFKA_TOPIC_PREFIX);
     // A killed consumer's partitions move to a new one after the session timeout: keep it short.
@@ -69,11 +74,34 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
     const inserted = await this.ledger.settle(charges);
     timer();
     for (const span of spans) span.end();
+    await this.settleReservations(charges);
     this.events.inc({ result: 'settled' }, inserted);
     this.events.inc({ result: 'duplicate' }, charges.length - inserted);
     resolveOffset(batch.messages[batch.messages.length - 1].offset);
     await commitOffsetsIfNecessary();
     await heartbeat();
+  }
+
+  /**
+   * The credit gate learns each account's balance after these debits and releases their reservations, in one step
+   * per account. If Redis fails, the ledger is still right and stays committed: the gate catches up from the next
+   * snapshot the edge sends (within seconds), and unreleased reservations expire.
+   */
+  private async settleReservations(charges: UsageCharge[]): Promise<void> {
+    const byAccount = new Map<string, string[]>();
+    for (const charge of charges) byAccount.set(charge.accountId, [...(byAccount.get(charge.accountId) ?? []), charge.requestId]);
+    try {
+      const snapshots = await this.ledger.snapshots([...byAccount.keys()]);
+      await Promise.all(
+        [...byAccount].flatMap(([accountId, requestIds]) => {
+          const snapshot = snapshots.get(accountId);
+          return snapshot ? [this.gate.settle(accountId, snapshot, requestIds)] : [];
+        }),
+      );
+    } catch (error) {
+      this.events.inc({ result: 'gate_not_settled' }, charges.length);
+      this.logger.warn({ err: error, accounts: byAccount.size }, 'credit gate not updated after a ledger write; reservations will expire');
+    }
   }
 
   /** A message that is not a valid usage event can never become one: it is logged loudly and skipped. */
