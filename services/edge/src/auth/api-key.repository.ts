@@ -15,6 +15,9 @@ export interface KeyRecord {
   allowedModels: string[];
   expiresAt: Date | null;
   revoked: boolean;
+  /** The account's balance when the key was read, with its balance_seq: the credit gate's snapshot. */
+  balanceMicros: bigint;
+  balanceSeq: bigint;
 }
 
 @Injectable()
@@ -29,7 +32,7 @@ export class ApiKeyRepository {
         allowedModels: true,
         expiresAt: true,
         revokedAt: true,
-        account: { select: { id: true, tier: true, status: true, rpmLimit: true, tpmLimit: true } },
+        account: { select: { id: true, tier: true, status: true, rpmLimit: true, tpmLimit: true, balanceMicros: true, balanceSeq: true } },
       },
     });
     if (!key) return undefined;
@@ -43,6 +46,8 @@ export class ApiKeyRepository {
       allowedModels: key.allowedModels,
       expiresAt: key.expiresAt,
       revoked: key.revokedAt !== null,
+      balanceMicros: key.account.balanceMicros,
+      balanceSeq: key.account.balanceSeq,
     };
   }
 }

@@ -14,6 +14,8 @@ export interface Caller {
   tier: KeyRecord['tier'];
   limits: TierLimits;
   allowedModels: string[];
+  /** The account's balance as last read (at most KEY_CACHE_TTL_MS old), ordered by its seq. */
+  balance: { balanceMicros: bigint; seq: bigint };
 }
 
 /** One message for every key that does not work, so a 401 never tells an unknown key from a revoked one. */
@@ -60,6 +62,7 @@ export class AuthService {
       tier: record.tier,
       limits: limitsFor(record.tier, record),
       allowedModels: record.allowedModels,
+      balance: { balanceMicros: record.balanceMicros, seq: record.balanceSeq },
     };
   }
 
