@@ -66,9 +66,14 @@ export class AuthService {
     };
   }
 
+  /** Whether the key's allow-list (empty: every model) includes the model. */
+  isModelAllowed(caller: Caller, model: string): boolean {
+    return caller.allowedModels.length === 0 || caller.allowedModels.includes(model);
+  }
+
   /** 403 when the key's allow-list does not include the model. */
   assertModelAllowed(caller: Caller, model: string): void {
-    if (caller.allowedModels.length > 0 && !caller.allowedModels.includes(model)) {
+    if (!this.isModelAllowed(caller, model)) {
       throw new GatewayError(ErrorCode.PermissionDenied, `This API key is not allowed to use the model '${model}'.`, { param: 'model' });
     }
   }
