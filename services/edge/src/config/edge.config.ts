@@ -13,6 +13,19 @@ export const edgeConfigSchema = serviceEnv.extend({
    * so this stays below that.
    */
   KEY_CACHE_TTL_MS: positiveInt.max(4_000).default(2_000),
+  /** A key lookup slower than this fails (then a recent entry may answer, see auth.service.ts); below the 5 s bound. */
+  KEY_LOOKUP_TIMEOUT_MS: positiveInt.max(3_000).default(2_000),
+  /**
+   * Redis for the key-revocation broadcast: every edge subscribes and evicts a revoked key at once. Optional: without
+   * it revocation still bites within KEY_CACHE_TTL_MS, the cache's own expiry.
+   */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  KEY_REVOCATION_CHANNEL: z.string().min(1).default('apitopmix:keys:revoked'),
+  /**
+   * Bearer token of the admin API (/admin/v1/...). Unset, the admin API does not exist (404). At least 32
+   * characters: it can mint keys and money.
+   */
+  ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Deadline for the edge's internal admission calls (rate-limit). */
   ADMISSION_DEADLINE_MS: positiveInt.default(250),
   /** Deadline for a whole non-streaming completion. */
