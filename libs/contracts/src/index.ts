@@ -11,3 +11,4 @@ export * from './events/topics';
 export * from './events/usage-event.schema';
 export * from './canonical/canonical-chat';
 export * from './canonical/canonical-translators';
+export * from './admission/token-estimate';

@@ -11,6 +11,8 @@ import { ChatClient } from './chat/chat.client';
 import { GenerateContentController } from './gemini/generate-content.controller';
 import { CompletionRunner } from './chat/completion-runner';
 import { EdgeConfig } from './config/edge.config';
+import { CreditClient } from './credit/credit.client';
+import { CreditGateService } from './credit/credit-gate.service';
 import { HealthController } from './health/health.controller';
 import { ReadinessService } from './health/readiness.service';
 import { EdgeMetrics } from './http/edge-metrics';
@@ -36,6 +38,8 @@ export class AppModule {
         AuthService,
         RateLimitClient,
         AdmissionService,
+        CreditClient,
+        CreditGateService,
         ChatClient,
         CompletionRunner,
         ReadinessService,

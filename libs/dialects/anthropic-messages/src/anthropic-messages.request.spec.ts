@@ -186,10 +186,10 @@ describe('parseAnthropicMessagesRequest', () => {
 describe('estimateAnthropicRequestTokens', () => {
   it('adds the prompt estimate to max_tokens, counting an image as 1,600 tokens whatever its size', () => {
     const text = parseAnthropicMessagesRequest({ ...valid, system: 'x'.repeat(40), messages: [{ role: 'user', content: 'y'.repeat(400) }] });
-    expect(estimateAnthropicRequestTokens(text)).toBe(10 + 100 + 500);
+    expect(estimateAnthropicRequestTokens(text)).toEqual({ inputTokens: 10 + 100, outputTokens: 500 });
 
     const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'A'.repeat(1_000_000) } };
     const withImage = parseAnthropicMessagesRequest({ ...valid, system: undefined, messages: [{ role: 'user', content: [image] }] });
-    expect(estimateAnthropicRequestTokens(withImage)).toBe(1_600 + 500);
+    expect(estimateAnthropicRequestTokens(withImage)).toEqual({ inputTokens: 1_600, outputTokens: 500 });
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TokenEstimate } from '@apitopmix/contracts';
 import { GatewayError } from '@apitopmix/platform/errors';
 import type {
   AnthropicContentBlockParam,
@@ -209,11 +210,11 @@ const IMAGE_CHARS = 1_600 * 4;
  * token; an image as 1,600 tokens whatever its bytes; other blocks and tool schemas by their JSON size) plus
  * max_tokens, which Anthropic requires.
  */
-export function estimateAnthropicRequestTokens(request: AnthropicMessagesRequest): number {
+export function estimateAnthropicRequestTokens(request: AnthropicMessagesRequest): TokenEstimate {
   let chars = typeof request.system === 'string' ? request.system.length : (request.system ?? []).reduce((sum, block) => sum + block.text.length, 0);
   for (const m of request.messages) chars += contentChars(m.content);
   if (request.tools) chars += JSON.stringify(request.tools).length;
-  return Math.ceil(chars / 4) + request.max_tokens;
+  return { inputTokens: Math.ceil(chars / 4), outputTokens: request.max_tokens };
 }
 
 function contentChars(content: string | AnthropicContentBlockParam[] | undefined): number {

@@ -50,9 +50,9 @@ describe('parseOpenAiChatRequest', () => {
 describe('estimateRequestTokens', () => {
   it('adds the prompt estimate to max_tokens, or to the default completion budget', () => {
     const request = parseOpenAiChatRequest({ ...valid, messages: [{ role: 'user', content: 'x'.repeat(400) }] });
-    expect(estimateRequestTokens(request, 32_768)).toBe(100 + 4_096);
-    expect(estimateRequestTokens({ ...request, max_tokens: 50 }, 32_768)).toBe(150);
-    expect(estimateRequestTokens({ ...request, max_tokens: 50, n: 3 }, 32_768)).toBe(250);
-    expect(estimateRequestTokens(request, 1_000)).toBe(1_100);
+    expect(estimateRequestTokens(request, 32_768)).toEqual({ inputTokens: 100, outputTokens: 4_096 });
+    expect(estimateRequestTokens({ ...request, max_tokens: 50 }, 32_768)).toEqual({ inputTokens: 100, outputTokens: 50 });
+    expect(estimateRequestTokens({ ...request, max_tokens: 50, n: 3 }, 32_768)).toEqual({ inputTokens: 100, outputTokens: 150 });
+    expect(estimateRequestTokens(request, 1_000)).toEqual({ inputTokens: 100, outputTokens: 1_000 });
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TokenEstimate } from '@apitopmix/contracts';
 import { GatewayError } from '@apitopmix/platform/errors';
 
 const contentPart = z.looseObject({ type: z.string().min(1) });
@@ -75,12 +76,12 @@ function describe(issue: z.core.$ZodIssue): string {
  * token) plus the most it may generate. Without max_tokens that is the smaller of the model's output limit and
  * 4,096; the real usage corrects the reservation when the response completes.
  */
-export function estimateRequestTokens(request: OpenAiChatRequest, modelMaxOutput: number): number {
+export function estimateRequestTokens(request: OpenAiChatRequest, modelMaxOutput: number): TokenEstimate {
   let chars = 0;
   for (const m of request.messages) {
     if (typeof m.content === 'string') chars += m.content.length;
     else if (Array.isArray(m.content)) for (const part of m.content) if (typeof part.text === 'string') chars += part.text.length;
   }
   const completion = request.max_completion_tokens ?? request.max_tokens ?? Math.min(modelMaxOutput, 4_096);
-  return Math.ceil(chars / 4) + completion * (request.n ?? 1);
+  return { inputTokens: Math.ceil(chars / 4), outputTokens: completion * (request.n ?? 1) };
 }

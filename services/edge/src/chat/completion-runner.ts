@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ChatModelEntry, ModelCatalog } from '@apitopmix/catalog';
-import { chat, common } from '@apitopmix/contracts';
+import { ChatModelEntry, ModelCatalog, tokenCostMicros } from '@apitopmix/catalog';
+import { chat, common, TokenEstimate } from '@apitopmix/contracts';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
 import { CONFIG } from '@apitopmix/platform/nest';
 import { extractApiKey } from '../auth/api-key-extractor';
 import { AuthService, Caller } from '../auth/auth.service';
 import { EdgeConfig } from '../config/edge.config';
+import { CreditGateService, Reservation } from '../credit/credit-gate.service';
 import { EdgeMetrics } from '../http/edge-metrics';
 import { relayStream, StreamFraming } from '../http/sse-relay';
 import { AdmissionService } from '../rate-limit/admission.service';
@@ -24,7 +25,7 @@ const tierByName: Record<Caller['tier'], common.Tier> = {
 export interface DialectRequestReader<R> {
   parse(body: unknown): R;
   model(request: R): string;
-  estimateTokens(request: R, model: ChatModelEntry): number;
+  estimateTokens(request: R, model: ChatModelEntry): TokenEstimate;
 }
 
 export interface AdmittedCompletion<R> {
@@ -34,12 +35,15 @@ export interface AdmittedCompletion<R> {
   estimatedTokens: number;
   /** Rate-limit and request-id headers, already set on the reply; streams send them with their first event. */
   headers: Record<string, string>;
+  /** The credit held for this request (none for free models, or when billing was unreachable). */
+  reservation?: Reservation;
 }
 
 /**
- * The steps every chat dialect shares at the edge: authenticate, validate, admit (every authenticated request
- * counts, valid or not), check the key may use the model, then call `chat` whole or streamed and settle the
- * token reservation with the real usage.
+ * The steps every chat dialect shares at the edge: authenticate, validate, admit against the rate limits (every
+ * authenticated request counts, valid or not) and, at the same time, reserve the request's most possible cost
+ * against the balance (valid requests for a model the key may use); then call `chat` whole or streamed, and settle
+ * both reservations with the real usage.
  */
 @Injectable()
 export class CompletionRunner {
@@ -48,6 +52,7 @@ export class CompletionRunner {
     private readonly admission: AdmissionService,
     private readonly catalog: ModelCatalog,
     private readonly chat: ChatClient,
+    private readonly credit: CreditGateService,
     private readonly metrics: EdgeMetrics,
     @Inject(CONFIG) private readonly config: EdgeConfig,
   ) {}
@@ -62,9 +67,19 @@ export class CompletionRunner {
       invalid = error;
     }
     const model = request ? this.catalog.findOfKind(reader.model(request), 'chat') : undefined;
-    const estimatedTokens = request && model ? reader.estimateTokens(request, model) : 0;
-    const admission = await this.admission.admit(caller, estimatedTokens);
-    const headers = { ...rateLimitHeaders(admission), 'x-request-id': req.id };
+    const estimate = request && model ? reader.estimateTokens(request, model) : { inputTokens: 0, outputTokens: 0 };
+    const estimatedTokens = estimate.inputTokens + estimate.outputTokens;
+    const priced = model && this.auth.isModelAllowed(caller, model.id) ? model : undefined;
+    // The two checks do not depend on each other: one round trip's time for both.
+    const [admission, reservation] = await Promise.allSettled([
+      this.admission.admit(caller, estimatedTokens),
+      priced ? this.credit.authorize(caller, req.id, this.credit.maxCostMicros(priced, estimate)) : Promise.resolve(undefined),
+    ]);
+    if (admission.status === 'rejected') {
+      if (reservation.status === 'fulfilled') this.credit.release(reservation.value);
+      throw admission.reason;
+    }
+    const headers = { ...rateLimitHeaders(admission.value), 'x-request-id': req.id };
     reply.headers(headers);
     if (!request) throw invalid;
     if (!model) {
@@ -73,7 +88,8 @@ export class CompletionRunner {
       });
     }
     this.auth.assertModelAllowed(caller, model.id);
-    return { caller, request, model, estimatedTokens, headers };
+    if (reservation.status === 'rejected') throw reservation.reason;
+    return { caller, request, model, estimatedTokens, headers, reservation: reservation.value };
   }
 
   completionRequest(
@@ -94,18 +110,41 @@ export class CompletionRunner {
   }
 
   async complete(admitted: AdmittedCompletion<unknown>, completion: chat.CompletionRequest): Promise<chat.CompletionResponse> {
-    const response = await this.chat.complete(completion);
-    this.admission.settle(admitted.caller, admitted.estimatedTokens, (response.usage?.inputTokens ?? 0) + (response.usage?.outputTokens ?? 0));
+    let response: chat.CompletionResponse;
+    try {
+      response = await this.chat.complete(completion);
+    } catch (error) {
+      // No answer, no usage event: the credit held for it is free again.
+      this.credit.release(admitted.reservation);
+      throw error;
+    }
+    this.settle(admitted, response.usage);
     return response;
   }
 
   async stream(reply: FastifyReply, admitted: AdmittedCompletion<unknown>, completion: chat.CompletionRequest, framing?: StreamFraming): Promise<void> {
     this.metrics.streamsInFlight.inc();
     try {
-      const outcome = await relayStream(reply, this.chat.stream(completion), admitted.headers, framing, this.config.SSE_KEEP_ALIVE_MS);
-      if (outcome.usage) this.admission.settle(admitted.caller, admitted.estimatedTokens, outcome.usage.inputTokens + outcome.usage.outputTokens);
+      let outcome;
+      try {
+        outcome = await relayStream(reply, this.chat.stream(completion), admitted.headers, framing, this.config.SSE_KEEP_ALIVE_MS);
+      } catch (error) {
+        // It failed before its first event, so chat reported no usage.
+        this.credit.release(admitted.reservation);
+        throw error;
+      }
+      // A client that left early is settled by the usage event chat sends for what was generated.
+      if (outcome.usage) this.settle(admitted, outcome.usage);
     } finally {
       this.metrics.streamsInFlight.dec();
     }
+  }
+
+  /** The real usage corrects the token reservation and sets the credit held to the real cost until billing settles it. */
+  private settle(admitted: AdmittedCompletion<unknown>, usage: common.TokenUsage | undefined): void {
+    const input = usage?.inputTokens ?? 0;
+    const output = usage?.outputTokens ?? 0;
+    this.admission.settle(admitted.caller, admitted.estimatedTokens, input + output);
+    this.credit.settle(admitted.reservation, tokenCostMicros(admitted.model.price, input, output));
   }
 }

@@ -28,6 +28,11 @@ export const edgeConfigSchema = serviceEnv.extend({
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Deadline for the edge's internal admission calls (rate-limit). */
   ADMISSION_DEADLINE_MS: positiveInt.default(250),
+  /**
+   * Deadline for billing's credit gate. Longer than the rate limiter's: past it the edge decides from the cached
+   * balance, which is safe only for accounts well in credit, so a slow answer is worth waiting for.
+   */
+  CREDIT_DEADLINE_MS: positiveInt.default(1_000),
   /** Deadline for a whole non-streaming completion. */
   COMPLETION_DEADLINE_MS: positiveInt.default(600_000),
   /** Silence after which a stream gets an SSE keep-alive comment. */

@@ -1,7 +1,7 @@
 import { Controller, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { providers } from '@apitopmix/catalog';
-import { CanonicalChatResponse, CanonicalStreamEvent, chat } from '@apitopmix/contracts';
+import { CanonicalChatResponse, CanonicalStreamEvent, chat, TokenEstimate } from '@apitopmix/contracts';
 import { geminiDialect, GeminiInboundRequest, geminiSseFrame, JsonArrayFraming, parseGeminiRequest, toGeminiError } from '@apitopmix/dialects/gemini';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
 import { CompletionRunner, DialectRequestReader } from '../chat/completion-runner';
@@ -93,9 +93,9 @@ function jsonArrayFraming(): StreamFraming {
 }
 
 /** Prompt text at about four characters per token, plus the most the request may generate. */
-function estimateGeminiTokens(request: GeminiInboundRequest, modelMaxOutput: number): number {
+function estimateGeminiTokens(request: GeminiInboundRequest, modelMaxOutput: number): TokenEstimate {
   let chars = 0;
   for (const content of request.body.contents ?? []) for (const part of content.parts ?? []) if (typeof part.text === 'string') chars += part.text.length;
   const maxOutput = request.body.generationConfig?.maxOutputTokens ?? Math.min(modelMaxOutput, 4_096);
-  return Math.ceil(chars / 4) + maxOutput * (request.body.generationConfig?.candidateCount ?? 1);
+  return { inputTokens: Math.ceil(chars / 4), outputTokens: maxOutput * (request.body.generationConfig?.candidateCount ?? 1) };
 }

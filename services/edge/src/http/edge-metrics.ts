@@ -6,6 +6,7 @@ export class EdgeMetrics {
   readonly requests: Histogram<'route' | 'method' | 'status'>;
   readonly streamsInFlight: Gauge;
   readonly admissionDegraded: Counter;
+  readonly creditDegraded: Counter<'decision'>;
 
   constructor(registry: Registry) {
     this.requests = new Histogram({
@@ -19,6 +20,12 @@ export class EdgeMetrics {
     this.admissionDegraded = new Counter({
       name: 'edge_admission_degraded_total',
       help: 'Requests admitted without the rate-limit service (unreachable)',
+      registers: [registry],
+    });
+    this.creditDegraded = new Counter({
+      name: 'edge_credit_degraded_total',
+      help: 'Credit decisions taken from the cached balance while billing was unreachable',
+      labelNames: ['decision'],
       registers: [registry],
     });
   }
