@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { repoRoot, infra, redisUrl, kafkaBrokers } from './lib/infra-config.mjs';
+import { adminFile, adminTokenForStart, writeAdminFile } from './lib/admin-file.mjs';
 import { installDependencies, startInfrastructure, build, migrate } from './lib/setup.mjs';
 import { log, run } from './lib/proc.mjs';
 
@@ -18,11 +19,15 @@ const prisma = createPrismaClient(databaseUrl);
 const dev = await ensureDevAccount(prisma, { keyFile: join(infra.home, 'dev-api-key') });
 await prisma.$disconnect();
 
+// The admin API's token: created on the first start, the same on every later one (kept in .local/admin.json).
+const adminToken = adminTokenForStart();
+
 const { startPlatform } = require('./lib/platform.js');
 log('starting services (logs in .local/logs/)');
 let platform;
 try {
   platform = await startPlatform({
+    adminToken,
     databaseUrl,
     redisUrl: redisUrl(),
     kafkaBrokers: kafkaBrokers(),
@@ -33,6 +38,8 @@ try {
   console.error(`[apitopmix] start failed: ${error.message}`);
   process.exit(1);
 }
+
+writeAdminFile({ baseUrl: platform.baseUrl, adminToken });
 
 if (platform.sandboxed.length > 0) {
   log(
@@ -46,6 +53,10 @@ API key: ${dev.apiKey}
 
 Try it:
   curl ${platform.baseUrl}/v1/chat/completions -H "Authorization: Bearer ${dev.apiKey}" -H "Content-Type: application/json" -d '{"model":"gpt-4.1","messages":[{"role":"user","content":"Hello!"}]}'
+
+Administration (accounts, keys, credit, usage; the admin token is in ${adminFile}):
+  npm run -s admin -- --help
+  npm run -s admin -- accounts create --name "Acme" --tier standard --credit 25
 
 Press Ctrl-C to stop everything.
 `);

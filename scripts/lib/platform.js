@@ -87,6 +87,7 @@ function serviceDefinitions(options) {
     sandboxKey = 'sandbox-key',
     logLevel = 'info',
     extraEnv = {},
+    adminToken,
   } = options;
   const local = (port) => `127.0.0.1:${port}`;
   const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
@@ -171,6 +172,9 @@ function serviceDefinitions(options) {
           CHAT_GRPC_URL: local(ports.chat),
           RATE_LIMIT_GRPC_URL: local(ports.rateLimit),
           BILLING_GRPC_URL: local(ports.billing),
+          // Revocations are broadcast to every edge through Redis.
+          REDIS_URL: redisUrl,
+          ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
           METRICS_PORT: String(ports.metricsEdge),
         },
       },
@@ -285,15 +289,29 @@ async function startPlatform(options) {
     baseUrl: `http://127.0.0.1:${ports.edge}`,
     sandboxUrl: `http://127.0.0.1:${ports.sandbox}`,
     process: (name) => processes.get(name),
+    /**
+     * Starts one more edge (as a cluster runs several) against the same services, named `name`, with `env` over the
+     * first edge's environment. It is stopped with the rest.
+     */
+    async addEdge(name, { port, env = {} }) {
+      const first = services.find((definition) => definition.name === 'edge');
+      const edgeEnv = { ...first.env, EDGE_PORT: String(port), ...env };
+      delete edgeEnv.METRICS_PORT;
+      const edge = new ManagedProcess({ ...first, name, env: edgeEnv, ready: { http: `http://127.0.0.1:${port}/readyz` } }, logDir);
+      processes.set(name, edge);
+      edge.start();
+      await edge.waitReady(options.readyTimeoutMs);
+      return { baseUrl: `http://127.0.0.1:${port}`, process: edge };
+    },
     async restart(name) {
       const p = processes.get(name);
       await p.stop();
       p.start();
       await p.waitReady(options.readyTimeoutMs);
     },
-    /** The edge first, so no new work arrives while the rest finish theirs. */
+    /** The edges first, so no new work arrives while the rest finish theirs. */
     async stop() {
-      await processes.get('edge').stop();
+      await Promise.all([...processes.values()].filter((p) => !backends.includes(p)).map((p) => p.stop()));
       await Promise.all(backends.map((p) => p.stop()));
     },
   };

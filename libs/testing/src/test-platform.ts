@@ -8,6 +8,7 @@ import { createPrismaClient, PrismaClient } from '@apitopmix/platform/prisma';
 const launcher = require('../../../scripts/lib/platform.js') as {
   startPlatform(options: Record<string, unknown>): Promise<RunningPlatform>;
   randomPorts(): Promise<Record<string, number>>;
+  freePorts(n: number): Promise<number[]>;
 };
 
 interface ManagedProcess {
@@ -28,12 +29,20 @@ export interface RunningPlatform {
   process(name: string): ManagedProcess;
   restart(name: string): Promise<void>;
   stop(): Promise<void>;
+  addEdge(name: string, options: { port: number; env?: Record<string, string> }): Promise<{ baseUrl: string; process: ManagedProcess }>;
 }
 
 export interface TestPlatform extends RunningPlatform {
   prisma: PrismaClient;
   /** This run's Kafka topic prefix: `${topicPrefix}usage.events.v1` is its usage topic. */
   topicPrefix: string;
+  /** The edge's ADMIN_TOKEN: `Authorization: Bearer <adminToken>` on /admin/v1 (the admin CLI's APITOPMIX_ADMIN_TOKEN). */
+  adminToken: string;
+  /**
+   * One more edge on a free port beside the first, on the same services; `env` overrides its environment (an empty
+   * string unsets a variable). Stopped by shutdown().
+   */
+  startEdge(name: string, env?: Record<string, string>): Promise<{ baseUrl: string; process: ManagedProcess }>;
   shutdown(): Promise<void>;
 }
 
@@ -57,6 +66,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const run = randomBytes(4).toString('hex');
   const databaseUrl = required('TEST_DATABASE_URL');
   const topicPrefix = `test.${run}.`;
+  const adminToken = randomBytes(32).toString('base64url');
   const ports = await launcher.randomPorts();
   const logDir = join(__dirname, '../../../.local/logs', `test-${run}`);
   const extraEnv = { ...(options.extraEnv ?? {}) };
@@ -75,6 +85,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     consumerGroup: `billing-test-${run}`,
     rateLimitPrefix: `rl:test:${run}:`,
     creditPrefix: `credit:test:${run}:`,
+    adminToken,
     logLevel: 'warn',
     logDir,
     providerEnv: {},
@@ -86,8 +97,14 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     process: platform.process.bind(platform),
     restart: platform.restart.bind(platform),
     stop: platform.stop.bind(platform),
+    addEdge: platform.addEdge.bind(platform),
     prisma,
     topicPrefix,
+    adminToken,
+    async startEdge(name, env = {}) {
+      const [port] = await launcher.freePorts(1);
+      return platform.addEdge(name, { port, env });
+    },
     async shutdown() {
       await platform.stop();
       await prisma.$disconnect();

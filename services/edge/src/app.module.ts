@@ -4,8 +4,14 @@ import type { Registry } from 'prom-client';
 import { ModelCatalog } from '@apitopmix/catalog';
 import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
 import { createPrismaClient } from '@apitopmix/platform/prisma';
+import { AdminController } from './admin/admin.controller';
+import { AdminRepository } from './admin/admin.repository';
+import { AdminService } from './admin/admin.service';
+import { AdminTokenGuard } from './admin/admin-token.guard';
 import { ApiKeyRepository, PRISMA } from './auth/api-key.repository';
 import { AuthService } from './auth/auth.service';
+import { KeyRevocationService } from './auth/key-revocation.service';
+import { REVOCATION_CHANNEL, RedisRevocationChannel } from './auth/revocation-channel';
 import { MessagesController } from './anthropic/messages.controller';
 import { ChatClient } from './chat/chat.client';
 import { GenerateContentController } from './gemini/generate-content.controller';
@@ -16,17 +22,27 @@ import { CreditGateService } from './credit/credit-gate.service';
 import { HealthController } from './health/health.controller';
 import { ReadinessService } from './health/readiness.service';
 import { EdgeMetrics } from './http/edge-metrics';
+import { LedgerClient } from './ledger/ledger.client';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { ModelsController } from './openai/models.controller';
 import { AdmissionService } from './rate-limit/admission.service';
 import { RateLimitClient } from './rate-limit/rate-limit.client';
+import { UsageController } from './usage/usage.controller';
 
 @Module({})
 export class AppModule {
   static register(config: EdgeConfig, logger: Logger, metrics: Registry): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ChatCompletionsController, MessagesController, GenerateContentController, ModelsController, HealthController],
+      controllers: [
+        ChatCompletionsController,
+        MessagesController,
+        GenerateContentController,
+        ModelsController,
+        HealthController,
+        UsageController,
+        AdminController,
+      ],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -43,6 +59,14 @@ export class AppModule {
         ChatClient,
         CompletionRunner,
         ReadinessService,
+        ...(config.REDIS_URL
+          ? [{ provide: REVOCATION_CHANNEL, useFactory: () => new RedisRevocationChannel(config.REDIS_URL!, config.KEY_REVOCATION_CHANNEL, logger) }]
+          : []),
+        KeyRevocationService,
+        LedgerClient,
+        AdminRepository,
+        AdminService,
+        AdminTokenGuard,
       ],
     };
   }
