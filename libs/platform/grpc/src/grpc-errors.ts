@@ -67,3 +67,9 @@ function decodeParam(value: string | Buffer | undefined): string | undefined {
     return value.toString();
   }
 }
+
+/** Whether a call failed because the peer did not answer before the deadline (as opposed to being unreachable). */
+export function isDeadlineExceeded(error: unknown): boolean {
+  const cause = error instanceof GatewayError ? (error as { cause?: unknown }).cause : error;
+  return typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === status.DEADLINE_EXCEEDED;
+}

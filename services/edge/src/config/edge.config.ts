@@ -26,8 +26,11 @@ export const edgeConfigSchema = serviceEnv.extend({
    * characters: it can mint keys and money.
    */
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** Deadline for the edge's internal admission calls (rate-limit). */
-  ADMISSION_DEADLINE_MS: positiveInt.default(250),
+  /**
+   * Deadline for the rate-limit service's answer. Past it the service is overloaded (an unreachable one fails at
+   * once) and the request is shed with 503: see admission.service.ts.
+   */
+  ADMISSION_DEADLINE_MS: positiveInt.default(1_000),
   /**
    * Deadline for billing's credit gate. Longer than the rate limiter's: past it the edge decides from the cached
    * balance, which is safe only for accounts well in credit, so a slow answer is worth waiting for.

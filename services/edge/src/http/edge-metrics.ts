@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 export class EdgeMetrics {
   readonly requests: Histogram<'route' | 'method' | 'status'>;
   readonly streamsInFlight: Gauge;
-  readonly admissionDegraded: Counter;
+  readonly admissionDegraded: Counter<'outcome'>;
   readonly creditDegraded: Counter<'decision'>;
 
   constructor(registry: Registry) {
@@ -19,7 +19,8 @@ export class EdgeMetrics {
     this.streamsInFlight = new Gauge({ name: 'edge_streams_in_flight', help: 'SSE streams open to clients', registers: [registry] });
     this.admissionDegraded = new Counter({
       name: 'edge_admission_degraded_total',
-      help: 'Requests admitted without the rate-limit service (unreachable)',
+      help: 'Requests decided without the rate-limit service: admitted (unreachable) or shed (no answer in time)',
+      labelNames: ['outcome'],
       registers: [registry],
     });
     this.creditDegraded = new Counter({

@@ -1,15 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { ErrorCode, isGatewayError } from '@apitopmix/platform/errors';
+import { ErrorCode, GatewayError, isGatewayError } from '@apitopmix/platform/errors';
+import { isDeadlineExceeded } from '@apitopmix/platform/grpc';
 import { LOGGER } from '@apitopmix/platform/nest';
 import { Caller } from '../auth/auth.service';
 import { EdgeMetrics } from '../http/edge-metrics';
 import { Admission, RateLimitClient } from './rate-limit.client';
 
 /**
- * Admission of an authenticated request against its key's limits. If the rate-limit service itself cannot be
- * reached in time, the request is admitted (fail open, like the service's own Redis policy) and counted in
- * edge_admission_degraded_total: paid traffic keeps flowing, billing still applies.
+ * Admission of an authenticated request against its key's limits.
+ * - The rate-limit service unreachable (not running, connection refused): the request is admitted (fail open, like
+ *   the service's own policy when Redis is down), counted in edge_admission_degraded_total{outcome="admitted"}:
+ *   paid traffic keeps flowing, billing still applies.
+ * - The service reachable but not answering within ADMISSION_DEADLINE_MS: it is overloaded, and admitting would
+ *   let a burst through every limit exactly when limits matter most. The request is shed with 503 and
+ *   Retry-After: 1, counted as edge_admission_degraded_total{outcome="shed"}.
  */
 @Injectable()
 export class AdmissionService {
@@ -26,7 +31,13 @@ export class AdmissionService {
       return await this.rateLimit.admit(caller, estimatedTokens);
     } catch (error) {
       if (!isGatewayError(error) || error.code !== ErrorCode.ServiceUnavailable) throw error;
-      this.metrics.admissionDegraded.inc();
+      if (isDeadlineExceeded(error)) {
+        this.metrics.admissionDegraded.inc({ outcome: 'shed' });
+        throw new GatewayError(ErrorCode.ServiceUnavailable, 'The gateway is busy and could not check your rate limits in time. Retry shortly.', {
+          retryAfterSeconds: 1,
+        });
+      }
+      this.metrics.admissionDegraded.inc({ outcome: 'admitted' });
       if (Date.now() - this.lastWarning > 10_000) {
         this.lastWarning = Date.now();
         this.logger.warn({ err: error.message }, 'rate-limit service unreachable: admitting without it');

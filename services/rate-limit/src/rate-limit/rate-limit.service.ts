@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ratelimit } from '@apitopmix/contracts';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
 import { LOGGER } from '@apitopmix/platform/nest';
-import { withDeadline } from './deadline';
+import { withDeadline } from '@apitopmix/platform/grpc';
 import { fullLimitState, retryAfterSeconds, toLimitState } from './limit-state';
 import { RateLimitMetrics } from './rate-limit.metrics';
 import { MinuteLimits, RateLimitRepository } from './rate-limit.repository';
