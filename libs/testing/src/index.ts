@@ -3,3 +3,4 @@ export * from './test-accounts';
 export * from './wait-for';
 export * from './python-sdk';
 export * from './sandbox-control';
+export * from './kafka-topic';
