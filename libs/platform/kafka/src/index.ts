@@ -1,2 +1,5 @@
 export * from './create-kafka';
 export * from './batching-producer';
+export { DurableSpool } from './durable-spool';
+export type { DurableSpoolOptions } from './durable-spool';
+export { SpoolLockedError } from './spool-lock';
