@@ -80,6 +80,7 @@ function serviceDefinitions(options) {
     databaseUrl,
     redisUrl,
     kafkaBrokers,
+    spoolDir,
     topicPrefix = '',
     consumerGroup = 'billing',
     rateLimitPrefix = 'rl:',
@@ -147,7 +148,15 @@ function serviceDefinitions(options) {
         name: 'chat',
         script: 'dist/services/chat/src/main.js',
         ready: { grpc: local(ports.chat) },
-        env: { ...common, ...kafka, ...upstreamEnv, CHAT_GRPC_URL: local(ports.chat), METRICS_PORT: String(ports.metricsChat) },
+        env: {
+          // Before `common`, so a test's extraEnv can point it elsewhere.
+          USAGE_SPOOL_DIR: join(spoolDir, 'chat'),
+          ...common,
+          ...kafka,
+          ...upstreamEnv,
+          CHAT_GRPC_URL: local(ports.chat),
+          METRICS_PORT: String(ports.metricsChat),
+        },
       },
       {
         name: 'embeddings',
@@ -269,7 +278,10 @@ async function startPlatform(options) {
   const ports = options.ports ?? portsFromEnv();
   const logDir = options.logDir ?? join(repoRoot, '.local', 'logs');
   mkdirSync(logDir, { recursive: true });
-  const { services, sandboxed } = serviceDefinitions({ ...options, ports });
+  // Usage waits here while Kafka is away, kept across restarts. One per platform: a test's logDir is its own, so
+  // platforms started side by side never share a spool (chat refuses a directory another process holds).
+  const spoolDir = options.spoolDir ?? (options.logDir ? join(logDir, 'spool') : join(repoRoot, '.local', 'spool'));
+  const { services, sandboxed } = serviceDefinitions({ ...options, ports, spoolDir });
   const processes = new Map(services.map((definition) => [definition.name, new ManagedProcess(definition, logDir)]));
   const backends = [...processes.values()].filter((p) => p.name !== 'edge');
   try {

@@ -15,6 +15,7 @@ import { DeploymentRouter } from './routing/deployment-router';
 import { loadRoutingConfig } from './routing/routing.config';
 import { CHAT_UPSTREAMS, createChatUpstreams } from './upstreams/chat-upstreams';
 import { TOPIC_PREFIX, USAGE_PRODUCER, UsagePublisher } from './usage/usage-publisher';
+import { registerUsageQueueMetrics } from './usage/usage-queue-metrics';
 
 const KAFKA = Symbol('KAFKA');
 
@@ -41,7 +42,7 @@ export class AppModule implements OnApplicationBootstrap {
         { provide: METRICS, useValue: metrics },
         { provide: KAFKA, useValue: kafka },
         { provide: TOPIC_PREFIX, useValue: config.KAFKA_TOPIC_PREFIX },
-        { provide: USAGE_PRODUCER, useValue: new BatchingProducer(kafka, { logger }) },
+        { provide: USAGE_PRODUCER, useFactory: () => openUsageProducer(kafka, config, logger, metrics) },
         { provide: ModelCatalog, useValue: new ModelCatalog() },
         { provide: DeploymentRouter, useValue: new DeploymentRouter(loadRoutingConfig()) },
         { provide: ChatMetrics, useValue: new ChatMetrics(metrics) },
@@ -70,4 +71,16 @@ export class AppModule implements OnApplicationBootstrap {
       setTimeout(() => void this.prepareKafka(attempt + 1), Math.min(1_000 * attempt, 10_000)).unref();
     }
   }
+}
+
+/**
+ * The usage producer over its disk spool, opened before chat serves: what a previous chat process left there is
+ * sent first. A spool directory that cannot be used (not writable, or held by another live process) stops the boot
+ * rather than let chat serve requests whose usage a crash would lose.
+ */
+async function openUsageProducer(kafka: ReturnType<typeof createKafka>, config: ChatConfig, logger: Logger, metrics: Registry): Promise<BatchingProducer> {
+  const producer = new BatchingProducer(kafka, { logger, spoolDir: config.USAGE_SPOOL_DIR, maxSpoolBytes: config.USAGE_SPOOL_MAX_BYTES });
+  await producer.open();
+  registerUsageQueueMetrics(metrics, producer);
+  return producer;
 }
