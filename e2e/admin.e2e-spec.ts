@@ -347,11 +347,11 @@ describe('credit and usage', () => {
     ]);
 
     // The client sees the same numbers for its own account, in the /v1 API's snake_case.
-    const own = await (await fetch(`${platform.baseUrl}/v1/usage`, { headers: { authorization: `Bearer ${apiKey}` } })).json();
+    const own = (await (await fetch(`${platform.baseUrl}/v1/usage`, { headers: { authorization: `Bearer ${apiKey}` } })).json()) as {
+      data: { model: string; input_tokens: number }[];
+    };
     expect(own).toMatchObject({ balance: report.balance, total: { requests: 3, input_tokens: report.total.inputTokens, cost: report.total.cost } });
-    expect(own.data.map((d: { model: string; input_tokens: number }) => [d.model, d.input_tokens])).toEqual(
-      report.data.map((d: { model: string; inputTokens: number }) => [d.model, d.inputTokens]),
-    );
+    expect(own.data.map((d) => [d.model, d.input_tokens])).toEqual(report.data.map((d: { model: string; inputTokens: number }) => [d.model, d.inputTokens]));
     // ?since= after today: nothing; a date that is not one: 400.
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     expect(await ok(['usage', '--account', accountId, '--since', tomorrow])).toMatchObject({ total: { requests: 0 }, data: [] });
