@@ -292,6 +292,13 @@ async function stop() {
   log('infrastructure stopped');
 }
 
+/** Stops the Kafka broker and starts it again on the same data: what the durability tests do to it. */
+async function restartKafka() {
+  await stopPid(join(infra.home, 'kafka', 'kafka.pid'), 30_000);
+  await kafkaUp(false);
+  log('Kafka restarted');
+}
+
 async function status() {
   const rows = [
     ['postgres', infra.postgres.port],
@@ -301,7 +308,7 @@ async function status() {
   for (const [name, port] of rows) log(`${name.padEnd(9)} ${port} ${(await portOpen(port)) ? 'up' : 'down'}`);
 }
 
-const commands = { up, stop, status };
+const commands = { up, stop, status, 'restart-kafka': restartKafka };
 const command = process.argv[2] ?? 'up';
 if (!commands[command]) {
   console.error(`usage: node scripts/infra.mjs ${Object.keys(commands).join('|')}`);

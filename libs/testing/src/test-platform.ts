@@ -13,6 +13,8 @@ const launcher = require('../../../scripts/lib/platform.js') as {
 
 interface ManagedProcess {
   name: string;
+  /** How it is started; a test may change `env` before the next start(). */
+  definition: { env: Record<string, string> };
   running: boolean;
   exited: Promise<{ code: number | null; signal: string | null }>;
   start(): void;

@@ -27,6 +27,8 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
   private readonly topic: string;
   private readonly events: Counter<'result'>;
   private readonly settleDuration: Histogram;
+  private starting: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -49,15 +51,32 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await ensureTopics(this.kafka, [this.topic]);
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    await this.consumer.run({ eachBatch: (payload) => this.settleBatch(payload) });
+  /**
+   * Kafka being away at boot does not keep billing from serving its gRPC methods (the credit gate needs only
+   * Redis): the consumer starts in the background and retries until the broker answers.
+   */
+  onApplicationBootstrap(): void {
+    this.starting = this.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.starting;
     await this.consumer.disconnect();
+  }
+
+  private async start(attempt = 1): Promise<void> {
+    try {
+      await ensureTopics(this.kafka, [this.topic]);
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+      await this.consumer.run({ eachBatch: (payload) => this.settleBatch(payload) });
+    } catch (error) {
+      if (this.stopped) return;
+      this.logger.warn({ err: error, attempt }, 'Kafka not reachable; the usage consumer retries');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 5_000)));
+      if (!this.stopped) return this.start(attempt + 1);
+    }
   }
 
   private async settleBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }: EachBatchPayload): Promise<void> {
