@@ -307,8 +307,9 @@ async function startPlatform(options) {
      */
     async addEdge(name, { port, env = {} }) {
       const first = services.find((definition) => definition.name === 'edge');
-      const edgeEnv = { ...first.env, EDGE_PORT: String(port), ...env };
-      delete edgeEnv.METRICS_PORT;
+      // Its own metrics port only if asked for: the first edge's is taken.
+      const inherited = Object.fromEntries(Object.entries(first.env).filter(([variable]) => variable !== 'METRICS_PORT'));
+      const edgeEnv = { ...inherited, EDGE_PORT: String(port), ...env };
       const edge = new ManagedProcess({ ...first, name, env: edgeEnv, ready: { http: `http://127.0.0.1:${port}/readyz` } }, logDir);
       processes.set(name, edge);
       edge.start();
