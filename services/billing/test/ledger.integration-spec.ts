@@ -42,6 +42,7 @@ describe('LedgerRepository.settle (integration)', () => {
       tokensEstimated: i % 2 === 1,
       outcome: 'completed',
       streamed: true,
+      unit: 'token',
       ...overrides,
     };
   }

@@ -24,15 +24,16 @@ export class LedgerRepository {
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
            "eventId" text, "accountId" uuid, "apiKeyId" uuid, "requestId" text, model text, provider text,
            "inputTokens" int, "outputTokens" int, "tokensEstimated" boolean, "priceVersion" text,
-           "inputPriceMicrosPerMTok" bigint, "outputPriceMicrosPerMTok" bigint, "amountMicros" bigint, "occurredAt" timestamptz)
+           "inputPriceMicrosPerMTok" bigint, "outputPriceMicrosPerMTok" bigint, unit text, quantity bigint,
+           "unitPriceMicros" bigint, "amountMicros" bigint, "occurredAt" timestamptz)
        ),
        inserted AS (
          INSERT INTO ledger_entries (event_id, kind, account_id, api_key_id, request_id, model, provider, input_tokens,
            output_tokens, tokens_estimated, price_version, input_price_micros_per_mtok, output_price_micros_per_mtok,
-           amount_micros, occurred_at)
+           unit, quantity, unit_price_micros, amount_micros, occurred_at)
          SELECT i."eventId", 'USAGE', i."accountId", i."apiKeyId", i."requestId", i.model, i.provider, i."inputTokens",
            i."outputTokens", i."tokensEstimated", i."priceVersion", i."inputPriceMicrosPerMTok", i."outputPriceMicrosPerMTok",
-           i."amountMicros", i."occurredAt"
+           i.unit, i.quantity, i."unitPriceMicros", i."amountMicros", i."occurredAt"
          FROM input i JOIN accounts a ON a.id = i."accountId"
          ON CONFLICT (event_id) DO NOTHING
          RETURNING account_id, amount_micros

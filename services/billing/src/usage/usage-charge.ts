@@ -1,4 +1,4 @@
-import { hasTokenPrice, ModelCatalog, PRICE_TABLE_VERSION, tokenCostMicros } from '@apitopmix/catalog';
+import { chargeMicros, hasTokenPrice, ModelCatalog, PRICE_TABLE_VERSION, Usage } from '@apitopmix/catalog';
 import { UsageEvent } from '@apitopmix/contracts';
 
 /** One ledger debit, priced from the versioned price table; the price used travels with the row. */
@@ -13,8 +13,14 @@ export interface UsageCharge {
   outputTokens: number;
   tokensEstimated: boolean;
   priceVersion: string;
-  inputPriceMicrosPerMTok: number;
-  outputPriceMicrosPerMTok: number;
+  /** Token-priced models: the two prices used (micro-USD per million tokens); null for media. */
+  inputPriceMicrosPerMTok: number | null;
+  outputPriceMicrosPerMTok: number | null;
+  /** What was charged: 'token', or the media unit with its quantity and the price per unit used. */
+  unit: Usage['unit'];
+  /** Images or tracks delivered, or milliseconds of video; null for tokens. */
+  quantity: number | null;
+  unitPriceMicros: number | null;
   /** Negative: a debit. */
   amountMicros: bigint;
   occurredAt: string;
@@ -23,7 +29,13 @@ export interface UsageCharge {
 export function chargeFor(event: UsageEvent, catalog: ModelCatalog): UsageCharge {
   const model = catalog.find(event.model);
   if (!model) throw new Error(`usage event ${event.eventId} names a model missing from price table ${PRICE_TABLE_VERSION}: ${event.model}`);
-  if (!hasTokenPrice(model)) throw new Error(`usage event ${event.eventId} counts tokens for ${event.model}, which is not priced per token`);
+  const usage = usageOf(event);
+  // chargeMicros refuses usage counted in another unit than the model's price.
+  const amount = chargeMicros(model.price, usage);
+  const token = hasTokenPrice(model);
+  const quantity =
+    usage.unit === 'image' ? usage.images : usage.unit === 'track' ? usage.tracks : usage.unit === 'second' ? Math.round(usage.seconds * 1000) : null;
+  const price = model.price;
   return {
     eventId: event.eventId,
     accountId: event.accountId,
@@ -35,9 +47,21 @@ export function chargeFor(event: UsageEvent, catalog: ModelCatalog): UsageCharge
     outputTokens: event.outputTokens,
     tokensEstimated: event.tokensEstimated,
     priceVersion: PRICE_TABLE_VERSION,
-    inputPriceMicrosPerMTok: model.price.inputMicrosPerMTok,
-    outputPriceMicrosPerMTok: model.price.outputMicrosPerMTok,
-    amountMicros: -tokenCostMicros(model.price, event.inputTokens, event.outputTokens),
+    inputPriceMicrosPerMTok: token ? model.price.inputMicrosPerMTok : null,
+    outputPriceMicrosPerMTok: token ? model.price.outputMicrosPerMTok : null,
+    unit: usage.unit,
+    quantity,
+    unitPriceMicros:
+      price.unit === 'image' ? price.microsPerImage : price.unit === 'second' ? price.microsPerSecond : price.unit === 'track' ? price.microsPerTrack : null,
+    amountMicros: -amount,
     occurredAt: event.occurredAt,
   };
+}
+
+function usageOf(event: UsageEvent): Usage {
+  if ((event.unit ?? 'token') === 'token') return { unit: 'token', inputTokens: event.inputTokens, outputTokens: event.outputTokens };
+  if (event.quantity === undefined) throw new Error(`usage event ${event.eventId} counts ${event.unit}s without a quantity`);
+  if (event.unit === 'image') return { unit: 'image', images: event.quantity };
+  if (event.unit === 'track') return { unit: 'track', tracks: event.quantity };
+  return { unit: 'second', seconds: event.quantity };
 }

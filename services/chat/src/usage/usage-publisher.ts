@@ -46,6 +46,7 @@ export class UsagePublisher implements OnApplicationShutdown {
       requestId: caller.requestId,
       accountId: caller.accountId,
       apiKeyId: caller.apiKeyId,
+      unit: 'token',
       ...rest,
     };
     const queued = this.producer.enqueue({ topic: this.topic, key: event.accountId, value: JSON.stringify(event), headers: traceHeaders() });
