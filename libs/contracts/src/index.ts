@@ -9,6 +9,7 @@ export * as media from './generated/gateway/media/v1/media_jobs';
 export * from './grpc-packages';
 export * from './events/topics';
 export * from './events/usage-event.schema';
+export * from './events/media-job-update.schema';
 export * from './canonical/canonical-chat';
 export * from './canonical/canonical-translators';
 export * from './admission/token-estimate';
