@@ -5,17 +5,17 @@
  * - `anthropic-messages`: `POST /v1/messages`.
  * - `gemini`: `POST /v1beta/models/{model}:generateContent` / `:streamGenerateContent`.
  * - `openai-embeddings`: `POST /embeddings`.
+ * - `gemini-embeddings`: `POST /v1beta/models/{model}:embedContent` / `:batchEmbedContents`.
  * - `gemini-image`: `generateContent` with `responseModalities: ['IMAGE']`, answered with `inlineData` image parts. Same
  *   endpoint as `gemini`, a different translation (OpenAI's images API in, image parts out), hence its own id.
  * - `xai-video`: xAI's asynchronous video API, `POST /videos/generations` → `request_id`, then `GET /videos/{request_id}`.
  * - `suno`: the Suno relay task protocol, `POST /suno/submit/music` → task id, then `GET /suno/fetch/{id}`, the same
  *   shape the spec exposes.
- * There is no `gemini-embeddings`: no catalog model uses it, and an unused member only invites dead branches.
  */
-export type WireFormatId = 'openai-chat' | 'anthropic-messages' | 'gemini' | 'openai-embeddings' | 'gemini-image' | 'xai-video' | 'suno';
+export type WireFormatId = 'openai-chat' | 'anthropic-messages' | 'gemini' | 'openai-embeddings' | 'gemini-embeddings' | 'gemini-image' | 'xai-video' | 'suno';
 
 /**
- * Who the gateway calls. `google` is the Gemini API (chat and image generation); `deepseek` is DeepSeek's own
+ * Who the gateway calls. `google` is the Gemini API (chat, embeddings and image generation); `deepseek` is DeepSeek's own
  * OpenAI-compatible API (the spec's DeepSeek models stay on `nvidia-nim`, "Via NVIDIA NIM"); `xai-video` is xAI's
  * video API; `suno` is a Suno relay.
  */

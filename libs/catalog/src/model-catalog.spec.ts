@@ -42,6 +42,7 @@ describe('the catalog', () => {
   it('routes every model to a provider that serves its kind', () => {
     for (const model of models) expect(() => wireFormatOf(model)).not.toThrow();
     expect(wireFormatOf(catalog.find('text-embedding-3-small')!)).toBe('openai-embeddings');
+    expect(wireFormatOf(catalog.find('gemini-embedding-001')!)).toBe('gemini-embeddings');
     expect(wireFormatOf(catalog.find('nano-banana-2')!)).toBe('gemini-image');
     expect(wireFormatOf(catalog.find('gemini-3-pro-preview')!)).toBe('gemini');
     expect(wireFormatOf(catalog.find('claude-opus-4-6')!)).toBe('anthropic-messages');
@@ -154,7 +155,7 @@ describe('thinking variants', () => {
 describe('lists', () => {
   it('lists by kind', () => {
     const counts = Object.fromEntries((['chat', 'embedding', 'image', 'video', 'music'] as const).map((kind) => [kind, catalog.listByKind(kind).length]));
-    expect(counts).toEqual({ chat: models.length - 7, embedding: 3, image: 1, video: 1, music: 2 });
+    expect(counts).toEqual({ chat: models.length - 8, embedding: 4, image: 1, video: 1, music: 2 });
     for (const model of catalog.listByKind('embedding')) expect(model.kind).toBe('embedding');
   });
 

@@ -85,6 +85,8 @@ describe('charges, in integer micro-USD rounded up once per charge', () => {
     expect(tokenCostMicros(tokenPriceOf('gpt-4.1'), 1_234, 567)).toBe(7_004n);
     // text-embedding-3-small at $0.02/1M: 9 tokens (the spec's example) = 0.18 micro-USD -> 1.
     expect(tokenCostMicros(tokenPriceOf('text-embedding-3-small'), 9, 0)).toBe(1n);
+    // gemini-embedding-001 at 60% of Google's $0.15/1M = $0.09/1M: 100,000 tokens = 9,000 micro-USD.
+    expect(tokenCostMicros(tokenPriceOf('gemini-embedding-001'), 100_000, 0)).toBe(9_000n);
     // Rounded once per charge, not per direction: 1 in + 1 out on kimi = 0.72 -> 1, not 1 + 1.
     expect(tokenCostMicros(kimi, 1, 1)).toBe(1n);
     expect(tokenCostMicros(specPrice('0', '0'), 5_000, 5_000)).toBe(0n);

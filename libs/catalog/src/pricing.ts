@@ -4,7 +4,7 @@ import { ImagePrice, ModelEntry, Price, SecondPrice, TokenPrice, TrackPrice } fr
  * The price table's version, stored on every ledger row with the prices used. Change it whenever any price in
  * models/ changes, so every charge can be traced to the table that produced it.
  */
-export const PRICE_TABLE_VERSION = '2026-11-25.2';
+export const PRICE_TABLE_VERSION = '2026-11-25.3';
 
 /**
  * The discount, in whole percent off the vendor's list price, that the spec's own rows show for each family. The

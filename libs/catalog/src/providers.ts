@@ -46,7 +46,7 @@ export const providers: Record<ProviderId, ProviderEntry> = {
   google: {
     id: 'google',
     format: 'gemini',
-    formats: { chat: 'gemini', image: 'gemini-image' },
+    formats: { chat: 'gemini', embedding: 'gemini-embeddings', image: 'gemini-image' },
     defaultBaseUrl: 'https://generativelanguage.googleapis.com',
     envPrefix: 'GEMINI',
   },

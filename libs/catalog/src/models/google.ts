@@ -1,6 +1,6 @@
-import { ChatModelEntry, ThinkingSupport, TokenPrice } from '../catalog.types';
-import { specPrice } from '../pricing';
-import { CATALOG_V2, multimodalReasoning } from './shared';
+import { ChatModelEntry, EmbeddingModelEntry, ThinkingSupport, TokenPrice } from '../catalog.types';
+import { derivedPrice, SPEC_DISCOUNT_PERCENT, specPrice } from '../pricing';
+import { CATALOG_V2, CATALOG_V3, multimodalReasoning } from './shared';
 
 interface Gemini {
   id: string;
@@ -52,4 +52,29 @@ export const googleModels: ChatModelEntry[] = [
     thinking: { mode: 'always' },
     price: specPrice('0.15', '0.90'),
   }),
+];
+
+/**
+ * Google's embedding model, served through `/v1/embeddings` like OpenAI's (the spec names no Gemini embedding
+ * model; this one is priced by the derived-price rule). 3072 dimensions by default, shortened with `dimensions`
+ * (Gemini's `outputDimensionality`); text only, 2,048 tokens per input.
+ */
+export const googleEmbeddingModels: EmbeddingModelEntry[] = [
+  {
+    id: 'gemini-embedding-001',
+    ownedBy: 'google',
+    provider: 'google',
+    upstreamModel: 'gemini-embedding-001',
+    kind: 'embedding',
+    maxInputTokens: 2_048,
+    dimensions: 3072,
+    shortenableDimensions: true,
+    price: derivedPrice(
+      '0.15',
+      '0',
+      SPEC_DISCOUNT_PERCENT.google,
+      "Google list $0.15 per 1M input tokens (embeddings bill no output), at the spec's Gemini rate (60% of list)",
+    ),
+    created: CATALOG_V3,
+  },
 ];

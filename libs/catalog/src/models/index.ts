@@ -1,14 +1,14 @@
 import { ModelEntry } from '../catalog.types';
 import { anthropicModels } from './anthropic';
 import { deepSeekModels } from './deepseek';
-import { googleModels } from './google';
+import { googleEmbeddingModels, googleModels } from './google';
 import { imageModels, musicModels, videoModels } from './media';
 import { nvidiaNimModels } from './nvidia-nim';
 import { openAiChatModels, openAiEmbeddingModels } from './openai';
 
 export { anthropicModels, CLAUDE_THINKING_BUDGET_TOKENS } from './anthropic';
 export { deepSeekModels } from './deepseek';
-export { googleModels } from './google';
+export { googleEmbeddingModels, googleModels } from './google';
 export { imageModels, musicModels, videoModels } from './media';
 export { nvidiaNimModels } from './nvidia-nim';
 export { openAiChatModels, openAiEmbeddingModels } from './openai';
@@ -21,6 +21,7 @@ export const models: ModelEntry[] = [
   ...deepSeekModels,
   ...nvidiaNimModels,
   ...openAiEmbeddingModels,
+  ...googleEmbeddingModels,
   ...imageModels,
   ...videoModels,
   ...musicModels,

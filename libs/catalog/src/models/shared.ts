@@ -9,6 +9,8 @@ import { Capabilities } from '../catalog.types';
 export const CATALOG_V1 = 1_764_000_000;
 /** `created` of the models added with price table 2026-11-25.2 (2026-11-25T00:00:00Z). */
 export const CATALOG_V2 = 1_795_564_800;
+/** `created` of the models added with price table 2026-11-25.3 (2026-11-25T12:00:00Z). */
+export const CATALOG_V3 = 1_795_608_000;
 
 export const text: Capabilities = { streaming: true, tools: true, vision: false, thinking: false };
 export const multimodal: Capabilities = { ...text, vision: true };
