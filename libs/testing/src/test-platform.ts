@@ -60,7 +60,7 @@ function required(name: string): string {
  */
 export interface TestPlatformOptions {
   extraEnv?: Record<string, string>;
-  /** A routing configuration for chat (see services/chat/src/routing), given the sandbox's base URL. */
+  /** A routing configuration for chat and embeddings (see libs/providers/routing), given the sandbox's base URL. */
   routing?: (sandboxUrl: string) => unknown;
 }
 

@@ -3,11 +3,12 @@ import type { BatchingProducerStats } from '@apitopmix/platform/kafka';
 import type { Registry } from 'prom-client';
 
 /**
- * The usage producer's queue and spool as Prometheus series, read at scrape time. The ones to alert on:
- * `chat_usage_events_unspooled_total` (events kept in memory only: the spool was full or failing, so a crash would
- * lose them) and `chat_usage_events_dropped_total` (events refused outright: usage never billed).
+ * The usage producer's queue and spool as Prometheus series, read at scrape time, named after the service that
+ * publishes (`chat_usage_…`, `embeddings_usage_…`). The ones to alert on: `<service>_usage_events_unspooled_total`
+ * (events kept in memory only: the spool was full or failing, so a crash would lose them) and
+ * `<service>_usage_events_dropped_total` (events refused outright: usage never billed).
  */
-export function registerUsageQueueMetrics(registry: Registry, producer: { readonly stats: BatchingProducerStats }): void {
+export function registerUsageQueueMetrics(registry: Registry, producer: { readonly stats: BatchingProducerStats }, service: string): void {
   const gauge = (name: string, help: string, read: (s: BatchingProducerStats) => number) =>
     new Gauge({
       name,
@@ -31,10 +32,10 @@ export function registerUsageQueueMetrics(registry: Registry, producer: { readon
       },
     });
   };
-  gauge('chat_usage_queued_events', 'Usage events accepted and not yet acknowledged by Kafka', (s) => s.queued);
-  gauge('chat_usage_spool_bytes', 'Bytes of usage spool segment files on disk', (s) => s.spoolBytes);
-  gauge('chat_usage_spool_segments', 'Usage spool segment files on disk', (s) => s.spoolSegments);
-  counter('chat_usage_events_unspooled_total', 'Usage events kept in memory only because the spool was full or failing', (s) => s.unspooled);
-  counter('chat_usage_events_dropped_total', 'Usage events refused because the in-memory bound was reached', (s) => s.dropped);
-  counter('chat_usage_events_unreadable_total', 'Usage events lost because a spool segment could not be read back', (s) => s.unreadable);
+  gauge(`${service}_usage_queued_events`, 'Usage events accepted and not yet acknowledged by Kafka', (s) => s.queued);
+  gauge(`${service}_usage_spool_bytes`, 'Bytes of usage spool segment files on disk', (s) => s.spoolBytes);
+  gauge(`${service}_usage_spool_segments`, 'Usage spool segment files on disk', (s) => s.spoolSegments);
+  counter(`${service}_usage_events_unspooled_total`, 'Usage events kept in memory only because the spool was full or failing', (s) => s.unspooled);
+  counter(`${service}_usage_events_dropped_total`, 'Usage events refused because the in-memory bound was reached', (s) => s.dropped);
+  counter(`${service}_usage_events_unreadable_total`, 'Usage events lost because a spool segment could not be read back', (s) => s.unreadable);
 }

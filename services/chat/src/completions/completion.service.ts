@@ -7,12 +7,11 @@ import { ChatModelEntry, ModelCatalog, providers, WireFormatId } from '@apitopmi
 import { CanonicalChatRequest, CanonicalStreamEvent, CanonicalUsage, chat, common } from '@apitopmix/contracts';
 import { ErrorCode, GatewayError, isGatewayError } from '@apitopmix/platform/errors';
 import { LOGGER } from '@apitopmix/platform/nest';
+import { estimateTokens, UsagePublisher } from '@apitopmix/platform/usage';
 import { UpstreamUsage } from '@apitopmix/providers/core';
+import { Deployment, DeploymentRouter } from '@apitopmix/providers/routing';
 import { PASSTHROUGH_UPSTREAMS, PassthroughUpstream } from '../passthrough/passthrough-upstreams';
-import { Deployment, DeploymentRouter } from '../routing/deployment-router';
 import { CHAT_UPSTREAMS, ChatUpstream } from '../upstreams/chat-upstreams';
-import { estimateTokens } from '../usage/token-estimate';
-import { UsagePublisher } from '../usage/usage-publisher';
 import { ChatMetrics } from './chat-metrics';
 
 /** What the controller hands over of a gRPC call: enough to notice cancellation and honour backpressure. */

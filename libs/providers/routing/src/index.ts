@@ -1,0 +1,2 @@
+export * from './routing.config';
+export * from './deployment-router';
