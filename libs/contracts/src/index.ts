@@ -13,3 +13,5 @@ export * from './events/media-job-update.schema';
 export * from './canonical/canonical-chat';
 export * from './canonical/canonical-translators';
 export * from './admission/token-estimate';
+export * from './canonical/canonical-embeddings';
+export * from './canonical/float32-base64';
