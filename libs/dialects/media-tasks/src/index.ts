@@ -1,0 +1,3 @@
+export * from './video-request';
+export * from './music-request';
+export * from './task-views';
