@@ -7,3 +7,6 @@ export * from './openai-chat.to-canonical';
 export * from './openai-chat.from-canonical';
 export * from './openai-chat.stream-renderer';
 export * from './openai-chat.dialect';
+export * from './openai-request-validation';
+export * from './openai-embeddings.request';
+export * from './openai-embeddings.response';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TokenEstimate } from '@apitopmix/contracts';
-import { GatewayError } from '@apitopmix/platform/errors';
+import { parseOpenAiBody } from './openai-request-validation';
 
 const contentPart = z.looseObject({ type: z.string().min(1) });
 const message = z.looseObject({
@@ -42,33 +42,7 @@ export type OpenAiChatRequest = z.infer<typeof openAiChatRequestSchema>;
 
 /** Validates a parsed body; the error names the first field at fault, in OpenAI's `param` notation. */
 export function parseOpenAiChatRequest(body: unknown): OpenAiChatRequest {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw GatewayError.invalid('The request body must be a JSON object.');
-  const result = openAiChatRequestSchema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const param = toParam(issue.path);
-  const value = issue.path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key as PropertyKey], body);
-  const message = value === undefined ? `Missing required parameter: '${param}'.` : `Invalid value for '${param}': ${describe(issue)}`;
-  throw GatewayError.invalid(message, param);
-}
-
-function toParam(path: PropertyKey[]): string {
-  return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
-}
-
-function describe(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'too_small':
-      return `must be at least ${String(issue.minimum)}${issue.origin === 'array' ? ' item(s)' : ''}.`;
-    case 'too_big':
-      return `must be at most ${String(issue.maximum)}${issue.origin === 'array' ? ' item(s)' : ''}.`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}.`;
-    case 'invalid_type':
-      return `expected ${issue.expected}.`;
-    default:
-      return `${issue.message}.`;
-  }
+  return parseOpenAiBody(openAiChatRequestSchema, body);
 }
 
 /**
