@@ -7,7 +7,7 @@ import { CreditGateRepository } from '../src/credit/credit-gate.repository';
 const REDIS_URL = process.env.TEST_REDIS_URL || process.env.REDIS_URL || 'redis://127.0.0.1:56379';
 
 /** A gate on the real Redis under a prefix of its own: tests share one Redis with everyone else. */
-const redis = createRedis(REDIS_URL, { name: 'credit-gate-test' });
+const redis = createRedis(REDIS_URL, { name: 'credit-gate-test', commandTimeoutMs: 5_000 });
 const gate = (ttlMs = 60_000) => new CreditGateRepository(redis, `credit:it:${randomUUID()}:`, ttlMs);
 
 beforeAll(async () => {
