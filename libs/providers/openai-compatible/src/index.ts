@@ -5,3 +5,4 @@ export * from './openai-compatible.types';
 export * from './openai-compatible.read';
 export * from './openai-compatible.format';
 export * from './openai-compatible.stream-parser';
+export * from './openai-compatible.embeddings';
