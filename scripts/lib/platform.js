@@ -21,6 +21,12 @@ const sandboxProviders = [
   { prefix: 'GEMINI', path: '' },
 ];
 
+/** Providers of asynchronous media jobs (media-jobs calls them): xAI's video API under /v1, the Suno relay at the root. */
+const sandboxMediaProviders = [
+  { prefix: 'XAI', path: '/v1' },
+  { prefix: 'SUNO', path: '' },
+];
+
 const defaultPorts = {
   edge: 8080,
   chat: 50051,
@@ -94,18 +100,23 @@ function serviceDefinitions(options) {
   const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
   const upstreamEnv = {};
   const sandboxed = [];
-  for (const { prefix, path } of sandboxProviders) {
-    const realKey = (options.providerEnv ?? {})[`${prefix}_API_KEY`];
-    if (realKey) {
-      upstreamEnv[`${prefix}_API_KEY`] = realKey;
-      const baseUrl = (options.providerEnv ?? {})[`${prefix}_BASE_URL`];
-      if (baseUrl) upstreamEnv[`${prefix}_BASE_URL`] = baseUrl;
-    } else {
-      upstreamEnv[`${prefix}_BASE_URL`] = `${sandboxUrl}${path}`;
-      upstreamEnv[`${prefix}_API_KEY`] = sandboxKey;
-      sandboxed.push(prefix);
+  const mediaUpstreamEnv = {};
+  const route = (list, env) => {
+    for (const { prefix, path } of list) {
+      const realKey = (options.providerEnv ?? {})[`${prefix}_API_KEY`];
+      if (realKey) {
+        env[`${prefix}_API_KEY`] = realKey;
+        const baseUrl = (options.providerEnv ?? {})[`${prefix}_BASE_URL`];
+        if (baseUrl) env[`${prefix}_BASE_URL`] = baseUrl;
+      } else {
+        env[`${prefix}_BASE_URL`] = `${sandboxUrl}${path}`;
+        env[`${prefix}_API_KEY`] = sandboxKey;
+        sandboxed.push(prefix);
+      }
     }
-  }
+  };
+  route(sandboxProviders, upstreamEnv);
+  route(sandboxMediaProviders, mediaUpstreamEnv);
   const common = { LOG_LEVEL: logLevel, ...extraEnv };
   const kafka = { KAFKA_BROKERS: kafkaBrokers, KAFKA_TOPIC_PREFIX: topicPrefix };
   return {
@@ -168,7 +179,15 @@ function serviceDefinitions(options) {
         name: 'media-jobs',
         script: 'dist/services/media-jobs/src/main.js',
         ready: { grpc: local(ports.mediaJobs) },
-        env: { ...common, MEDIA_JOBS_GRPC_URL: local(ports.mediaJobs), METRICS_PORT: String(ports.metricsMediaJobs) },
+        env: {
+          USAGE_SPOOL_DIR: join(spoolDir, 'media-jobs'),
+          ...common,
+          ...kafka,
+          ...mediaUpstreamEnv,
+          DATABASE_URL: databaseUrl,
+          MEDIA_JOBS_GRPC_URL: local(ports.mediaJobs),
+          METRICS_PORT: String(ports.metricsMediaJobs),
+        },
       },
       {
         name: 'edge',
@@ -181,6 +200,7 @@ function serviceDefinitions(options) {
           CHAT_GRPC_URL: local(ports.chat),
           RATE_LIMIT_GRPC_URL: local(ports.rateLimit),
           BILLING_GRPC_URL: local(ports.billing),
+          MEDIA_JOBS_GRPC_URL: local(ports.mediaJobs),
           // Revocations are broadcast to every edge through Redis.
           REDIS_URL: redisUrl,
           ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
@@ -315,6 +335,23 @@ async function startPlatform(options) {
       edge.start();
       await edge.waitReady(options.readyTimeoutMs);
       return { baseUrl: `http://127.0.0.1:${port}`, process: edge };
+    },
+    /**
+     * Starts one more media-jobs replica (its workers share the job table with the first; the edge keeps talking to
+     * the first), named `name`, gRPC on `port`, with its own spool directory and `env` over the first's environment.
+     * It is stopped with the rest; `process(name)` kills or restarts it.
+     */
+    async addMediaJobs(name, { port, env = {} }) {
+      const first = services.find((definition) => definition.name === 'media-jobs');
+      const inherited = Object.fromEntries(Object.entries(first.env).filter(([variable]) => variable !== 'METRICS_PORT'));
+      const address = `127.0.0.1:${port}`;
+      const replicaEnv = { ...inherited, MEDIA_JOBS_GRPC_URL: address, USAGE_SPOOL_DIR: join(spoolDir, name), ...env };
+      const replica = new ManagedProcess({ ...first, name, env: replicaEnv, ready: { grpc: address } }, logDir);
+      processes.set(name, replica);
+      backends.push(replica);
+      replica.start();
+      await replica.waitReady(options.readyTimeoutMs);
+      return { process: replica };
     },
     async restart(name) {
       const p = processes.get(name);
