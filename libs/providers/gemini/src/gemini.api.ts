@@ -13,5 +13,7 @@ export const geminiApi = {
   generateContentUrl: (endpoint: UpstreamEndpoint, model: string) => `${apiRoot(endpoint)}/models/${encodeURIComponent(model)}:generateContent`,
   streamGenerateContentUrl: (endpoint: UpstreamEndpoint, model: string) =>
     `${apiRoot(endpoint)}/models/${encodeURIComponent(model)}:streamGenerateContent?alt=sse`,
+  embedContentUrl: (endpoint: UpstreamEndpoint, model: string) => `${apiRoot(endpoint)}/models/${encodeURIComponent(model)}:embedContent`,
+  batchEmbedContentsUrl: (endpoint: UpstreamEndpoint, model: string) => `${apiRoot(endpoint)}/models/${encodeURIComponent(model)}:batchEmbedContents`,
   headers: (endpoint: UpstreamEndpoint): Record<string, string> => ({ 'x-goog-api-key': endpoint.apiKey }),
 };

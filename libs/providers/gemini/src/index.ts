@@ -8,3 +8,4 @@ export * from './gemini.chat';
 export * from './gemini.errors';
 export * from './gemini-chat.client';
 export * from './gemini.passthrough';
+export * from './gemini.embeddings';
