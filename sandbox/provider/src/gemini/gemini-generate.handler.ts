@@ -6,6 +6,7 @@ import type { SandboxContext } from '../shared/sandbox-router';
 import { SseWriter } from '../shared/sse-writer';
 import { pumpStream, type StreamFaultFrames } from '../shared/stream-pump';
 import { StreamWriter } from '../shared/stream-writer';
+import { renderImageResponse, wantsImage } from './gemini-image';
 import { countPromptTokens, planGenerateContent } from './gemini-generate.plan';
 import { renderResponse, streamChunks, type ResponseMeta } from './gemini-generate.render';
 import { parseCountTokensRequest, parseGenerateContentRequest } from './gemini-generate.request';
@@ -24,6 +25,8 @@ export const GEMINI_JSON_ARRAY_FAULTS: StreamFaultFrames = {
 export function handleGenerateContent(ctx: SandboxContext): void {
   const model = ctx.params.model;
   const request = parseGenerateContentRequest(ctx.body, model);
+  // Image generation (responseModalities IMAGE): one PNG of the asked size, whatever the model id.
+  if (wantsImage(request)) return sendJson(ctx.res, 200, renderImageResponse(request, responseMeta(model)));
   sendJson(ctx.res, 200, renderResponse(planGenerateContent(request, model), responseMeta(model)));
 }
 
