@@ -9,3 +9,4 @@ export * from './gemini.errors';
 export * from './gemini-chat.client';
 export * from './gemini.passthrough';
 export * from './gemini.embeddings';
+export * from './gemini.images';
