@@ -173,7 +173,16 @@ function serviceDefinitions(options) {
         name: 'embeddings',
         script: 'dist/services/embeddings/src/main.js',
         ready: { grpc: local(ports.embeddings) },
-        env: { ...common, EMBEDDINGS_GRPC_URL: local(ports.embeddings), METRICS_PORT: String(ports.metricsEmbeddings) },
+        env: {
+          // Before `common`, so a test's extraEnv can point it elsewhere.
+          USAGE_SPOOL_DIR: join(spoolDir, 'embeddings'),
+          ...common,
+          ...kafka,
+          // The same upstreams as chat: the embedding models' providers (OpenAI, Gemini) are among them.
+          ...upstreamEnv,
+          EMBEDDINGS_GRPC_URL: local(ports.embeddings),
+          METRICS_PORT: String(ports.metricsEmbeddings),
+        },
       },
       {
         name: 'media-jobs',
@@ -200,6 +209,7 @@ function serviceDefinitions(options) {
           CHAT_GRPC_URL: local(ports.chat),
           RATE_LIMIT_GRPC_URL: local(ports.rateLimit),
           BILLING_GRPC_URL: local(ports.billing),
+          EMBEDDINGS_GRPC_URL: local(ports.embeddings),
           MEDIA_JOBS_GRPC_URL: local(ports.mediaJobs),
           // Revocations are broadcast to every edge through Redis.
           REDIS_URL: redisUrl,
