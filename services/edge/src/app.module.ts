@@ -8,6 +8,7 @@ import { AdminController } from './admin/admin.controller';
 import { AdminRepository } from './admin/admin.repository';
 import { AdminService } from './admin/admin.service';
 import { AdminTokenGuard } from './admin/admin-token.guard';
+import { RequestAdmission } from './admission/request-admission';
 import { ApiKeyRepository, PRISMA } from './auth/api-key.repository';
 import { AuthService } from './auth/auth.service';
 import { KeyRevocationService } from './auth/key-revocation.service';
@@ -19,11 +20,13 @@ import { CompletionRunner } from './chat/completion-runner';
 import { EdgeConfig } from './config/edge.config';
 import { CreditClient } from './credit/credit.client';
 import { CreditGateService } from './credit/credit-gate.service';
+import { EmbeddingsClient } from './embeddings/embeddings.client';
 import { HealthController } from './health/health.controller';
 import { ReadinessService } from './health/readiness.service';
 import { EdgeMetrics } from './http/edge-metrics';
 import { LedgerClient } from './ledger/ledger.client';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
+import { EmbeddingsController } from './openai/embeddings.controller';
 import { ModelsController } from './openai/models.controller';
 import { AdmissionService } from './rate-limit/admission.service';
 import { RateLimitClient } from './rate-limit/rate-limit.client';
@@ -36,6 +39,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         ChatCompletionsController,
+        EmbeddingsController,
         MessagesController,
         GenerateContentController,
         ModelsController,
@@ -56,8 +60,10 @@ export class AppModule {
         AdmissionService,
         CreditClient,
         CreditGateService,
+        RequestAdmission,
         ChatClient,
         CompletionRunner,
+        EmbeddingsClient,
         ReadinessService,
         ...(config.REDIS_URL
           ? [{ provide: REVOCATION_CHANNEL, useFactory: () => new RedisRevocationChannel(config.REDIS_URL!, config.KEY_REVOCATION_CHANNEL, logger) }]

@@ -8,6 +8,7 @@ export const edgeConfigSchema = serviceEnv.extend({
   CHAT_GRPC_URL: hostPort.default('127.0.0.1:50051'),
   RATE_LIMIT_GRPC_URL: hostPort.default('127.0.0.1:50055'),
   BILLING_GRPC_URL: hostPort.default('127.0.0.1:50054'),
+  EMBEDDINGS_GRPC_URL: hostPort.default('127.0.0.1:50052'),
   /**
    * How long a resolved key is trusted before it is read again. Revocation must bite within 5 s everywhere,
    * so this stays below that.
@@ -38,6 +39,8 @@ export const edgeConfigSchema = serviceEnv.extend({
   CREDIT_DEADLINE_MS: positiveInt.default(1_000),
   /** Deadline for a whole non-streaming completion. */
   COMPLETION_DEADLINE_MS: positiveInt.default(600_000),
+  /** Deadline for an embeddings call (up to 2,048 inputs, retries and fallback included). */
+  EMBEDDINGS_DEADLINE_MS: positiveInt.default(300_000),
   /** Silence after which a stream gets an SSE keep-alive comment. */
   SSE_KEEP_ALIVE_MS: positiveInt.default(15_000),
   /** Largest request body accepted, in bytes (base64 images make chat bodies large). */

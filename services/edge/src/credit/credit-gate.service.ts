@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { ChatModelEntry, tokenCostMicros } from '@apitopmix/catalog';
+import { TokenPrice, tokenCostMicros } from '@apitopmix/catalog';
 import type { TokenEstimate } from '@apitopmix/contracts';
 import { ErrorCode, GatewayError, isGatewayError } from '@apitopmix/platform/errors';
 import { LOGGER } from '@apitopmix/platform/nest';
@@ -49,8 +49,8 @@ export class CreditGateService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** The most a request can cost, in micro-USD, at the model's prices. */
-  maxCostMicros(model: ChatModelEntry, estimate: TokenEstimate): bigint {
+  /** The most a request can cost, in micro-USD, at the model's prices (chat and embedding models alike). */
+  maxCostMicros(model: { price: TokenPrice }, estimate: TokenEstimate): bigint {
     return tokenCostMicros(model.price, estimate.inputTokens, estimate.outputTokens);
   }
 
