@@ -77,3 +77,9 @@ export function parseProgress(value: unknown): number | undefined {
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return undefined;
   return Math.max(0, Math.min(100, Math.round(raw)));
 }
+
+/** The HTTP status an upstream answered with, when an error came from an answer (adapters set `cause.upstreamStatus`). */
+export function upstreamStatusOf(error: unknown): number | undefined {
+  const status = (error as { cause?: { upstreamStatus?: unknown } } | undefined)?.cause?.upstreamStatus;
+  return typeof status === 'number' ? status : undefined;
+}
