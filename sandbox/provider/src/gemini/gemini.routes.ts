@@ -5,6 +5,7 @@ import { applyFault } from '../shared/fault-injection';
 import { isAbortError } from '../shared/http-io';
 import type { Route, RouteHandler, SandboxContext } from '../shared/sandbox-router';
 import { assertGeminiApiKey } from './gemini-auth';
+import { handleBatchEmbedContents, handleEmbedContent } from './gemini-embed.handler';
 import { GeminiError, sendGeminiError } from './gemini-error';
 import { handleCountTokens, handleGenerateContent, handleStreamGenerateContent } from './gemini-generate.handler';
 import { handleGetGeminiModel, handleListGeminiModels } from './gemini-models.handler';
@@ -21,6 +22,8 @@ export function geminiRoutes(options: GeminiRoutesOptions): Route[] {
     { method: 'POST', path: `/${version}/models/{model}:generateContent`, handler: endpoint(handleGenerateContent, 'generate') },
     { method: 'POST', path: `/${version}/models/{model}:streamGenerateContent`, handler: endpoint(handleStreamGenerateContent, 'stream') },
     { method: 'POST', path: `/${version}/models/{model}:countTokens`, handler: endpoint(handleCountTokens) },
+    { method: 'POST', path: `/${version}/models/{model}:embedContent`, handler: endpoint(handleEmbedContent, 'generate') },
+    { method: 'POST', path: `/${version}/models/{model}:batchEmbedContents`, handler: endpoint(handleBatchEmbedContents, 'generate') },
   ];
   return [
     ...generation('v1beta'),

@@ -7,6 +7,7 @@ import { isAbortError, peekJsonObject } from '../shared/http-io';
 import type { Route, RouteHandler, SandboxContext } from '../shared/sandbox-router';
 import { assertOpenAiApiKey } from './openai-auth';
 import { handleChatCompletions } from './openai-chat.handler';
+import { handleEmbeddings } from './openai-embeddings.handler';
 import { OpenAiError, sendOpenAiError } from './openai-error';
 import { handleListModels, handleRetrieveModel } from './openai-models.handler';
 
@@ -18,6 +19,7 @@ export function openAiRoutes(options: OpenAiRoutesOptions): Route[] {
   const endpoint = (handler: RouteHandler, generation = false) => openAiEndpoint(options.apiKey, handler, generation);
   return [
     { method: 'POST', path: '/v1/chat/completions', handler: endpoint(handleChatCompletions, true) },
+    { method: 'POST', path: '/v1/embeddings', handler: endpoint(handleEmbeddings, true) },
     { method: 'GET', path: '/v1/models', handler: endpoint(handleListModels) },
     { method: 'GET', path: '/v1/models/{id*}', handler: endpoint(handleRetrieveModel) },
   ];
