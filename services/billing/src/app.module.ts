@@ -13,6 +13,7 @@ import { CREDIT_GATE } from './credit/credit-gate.module-tokens';
 import { CreditGateRepository } from './credit/credit-gate.repository';
 import { CreditController } from './credit/credit.controller';
 import { CreditMetrics } from './credit/credit.metrics';
+import { JobUpdateConsumer } from './media-jobs/job-update-consumer';
 import { LedgerRepository, PRISMA } from './usage/ledger.repository';
 import { UsageReportController } from './usage-report/usage-report.controller';
 import { UsageReportRepository } from './usage-report/usage-report.repository';
@@ -40,6 +41,7 @@ export class AppModule {
         AddCreditRepository,
         UsageReportRepository,
         UsageConsumer,
+        JobUpdateConsumer,
       ],
     };
   }
