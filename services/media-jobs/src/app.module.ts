@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
 import { MediaJobsConfig } from './config/media-jobs.config';
+import { ImagesModule } from './images/images.module';
 import { JobsModule } from './jobs/jobs.module';
 
 @Module({})
@@ -10,7 +11,7 @@ export class AppModule {
   static register(config: MediaJobsConfig, logger: Logger, metrics: Registry): DynamicModule {
     return {
       module: AppModule,
-      imports: [JobsModule.register(config, logger, metrics)],
+      imports: [ImagesModule.register(config, logger, metrics), JobsModule.register(config, logger, metrics)],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },

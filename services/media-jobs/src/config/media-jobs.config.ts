@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hostPort, serviceEnv, url } from '@apitopmix/platform/config';
 import { usageEnv } from '@apitopmix/platform/usage';
+import { imagesEnv } from '../images/images.config';
 import { jobsEnv, jobTimingsRule } from '../jobs/jobs.config';
 
 export const mediaJobsConfigSchema = serviceEnv
@@ -11,6 +12,8 @@ export const mediaJobsConfigSchema = serviceEnv
     ...usageEnv('media-jobs'),
     /** Video and music jobs: JOB_* (services/media-jobs/src/jobs/jobs.config.ts). */
     ...jobsEnv,
+    /** Images and stored media: MEDIA_URL_TTL_SECONDS, MEDIA_SWEEP_INTERVAL_MS, IMAGE_UPSTREAM_TIMEOUT_MS (src/images/images.config.ts). */
+    ...imagesEnv,
   })
   .refine(jobTimingsRule.check, { message: jobTimingsRule.message, path: jobTimingsRule.path });
 
