@@ -22,9 +22,16 @@ import { CreditClient } from './credit/credit.client';
 import { CreditGateService } from './credit/credit-gate.service';
 import { EmbeddingsClient } from './embeddings/embeddings.client';
 import { HealthController } from './health/health.controller';
+import { ImagesClient } from './images/images.client';
+import { ImagesController } from './images/images.controller';
+import { ImagesService } from './images/images.service';
 import { ReadinessService } from './health/readiness.service';
 import { EdgeMetrics } from './http/edge-metrics';
 import { LedgerClient } from './ledger/ledger.client';
+import { MediaJobsClient } from './media-jobs/media-jobs.client';
+import { MediaTaskService } from './media-jobs/media-task.service';
+import { SunoController } from './media-jobs/suno.controller';
+import { VideosController } from './media-jobs/videos.controller';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { EmbeddingsController } from './openai/embeddings.controller';
 import { ModelsController } from './openai/models.controller';
@@ -43,9 +50,12 @@ export class AppModule {
         MessagesController,
         GenerateContentController,
         ModelsController,
+        ImagesController,
         HealthController,
         UsageController,
         AdminController,
+        VideosController,
+        SunoController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -64,12 +74,16 @@ export class AppModule {
         ChatClient,
         CompletionRunner,
         EmbeddingsClient,
+        ImagesClient,
+        ImagesService,
         ReadinessService,
         ...(config.REDIS_URL
           ? [{ provide: REVOCATION_CHANNEL, useFactory: () => new RedisRevocationChannel(config.REDIS_URL!, config.KEY_REVOCATION_CHANNEL, logger) }]
           : []),
         KeyRevocationService,
         LedgerClient,
+        MediaJobsClient,
+        MediaTaskService,
         AdminRepository,
         AdminService,
         AdminTokenGuard,

@@ -12,6 +12,7 @@ import { edgeConfigSchema } from './config/edge.config';
 import { EdgeMetrics } from './http/edge-metrics';
 import { sendError, toGatewayError } from './http/error-response';
 import { registerJsonBodyParser } from './http/json-body.parser';
+import { registerMultipartBodyParser } from './http/multipart-body.parser';
 import { OpenAiExceptionFilter } from './http/openai-exception.filter';
 import { ReadinessService } from './health/readiness.service';
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify, config.BODY_LIMIT_BYTES);
+  registerMultipartBodyParser(fastify, config.BODY_LIMIT_BYTES);
   // Errors raised before a controller runs (body parsing, size limits) get the same shapes as the rest.
   fastify.setErrorHandler((error, request, reply) => sendError(reply, toGatewayError(error, request, logger)));
   app.useGlobalFilters(new OpenAiExceptionFilter(logger));

@@ -43,6 +43,19 @@ export const edgeConfigSchema = serviceEnv.extend({
   EMBEDDINGS_DEADLINE_MS: positiveInt.default(300_000),
   /** Silence after which a stream gets an SSE keep-alive comment. */
   SSE_KEEP_ALIVE_MS: positiveInt.default(15_000),
+  MEDIA_JOBS_GRPC_URL: hostPort.default('127.0.0.1:50053'),
+  /** Deadline for SubmitJob and GetJob (video and music): each is one short database operation in media-jobs. */
+  MEDIA_JOBS_DEADLINE_MS: positiveInt.default(10_000),
+  /** Deadline for a whole image generation (n images in parallel; 4K takes tens of seconds each). */
+  IMAGES_DEADLINE_MS: positiveInt.default(300_000),
+  /**
+   * HMAC key of the expiring media URLs (/v1/media/{id}?expires=&sig=), at least 32 characters, the same on every
+   * edge behind one base URL. Unset, each edge makes a random one at boot: its URLs work on that edge only, until
+   * it restarts (fine for one local edge; set it anywhere else).
+   */
+  MEDIA_URL_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The base URL clients reach the gateway at, for the media URLs it hands out. Unset: the request's own host. */
+  PUBLIC_BASE_URL: url.optional(),
   /** Largest request body accepted, in bytes (base64 images make chat bodies large). */
   BODY_LIMIT_BYTES: positiveInt.default(32 * 1024 * 1024),
 });
