@@ -3,6 +3,7 @@
 // free ports). CommonJS with node built-ins and installed packages only, so both ESM scripts and jest can load it.
 'use strict';
 const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const { createServer } = require('node:net');
 const { mkdirSync, openSync, closeSync } = require('node:fs');
 const { join } = require('node:path');
@@ -95,6 +96,8 @@ function serviceDefinitions(options) {
     logLevel = 'info',
     extraEnv = {},
     adminToken,
+    // One key for every edge of this platform (addEdge inherits it), so an image URL works on any of them.
+    mediaUrlSigningKey = randomBytes(32).toString('base64url'),
   } = options;
   const local = (port) => `127.0.0.1:${port}`;
   const sandboxUrl = `http://127.0.0.1:${ports.sandbox}`;
@@ -193,6 +196,8 @@ function serviceDefinitions(options) {
           ...common,
           ...kafka,
           ...mediaUpstreamEnv,
+          // Images go to Gemini, configured as for chat (any ROUTING_CONFIG_FILE then finds its keys here too).
+          ...upstreamEnv,
           DATABASE_URL: databaseUrl,
           MEDIA_JOBS_GRPC_URL: local(ports.mediaJobs),
           METRICS_PORT: String(ports.metricsMediaJobs),
@@ -214,6 +219,7 @@ function serviceDefinitions(options) {
           // Revocations are broadcast to every edge through Redis.
           REDIS_URL: redisUrl,
           ...(adminToken ? { ADMIN_TOKEN: adminToken } : {}),
+          MEDIA_URL_SIGNING_KEY: mediaUrlSigningKey,
           METRICS_PORT: String(ports.metricsEdge),
         },
       },
