@@ -11,6 +11,11 @@ describe('callerDialect', () => {
     ['/v1beta/models/gemini-3-pro-preview:generateContent?key=x', 'gemini'],
     ['/v1/projects/p/locations/us-central1/publishers/google/models/gemini-3-pro-preview:streamGenerateContent?alt=sse', 'gemini'],
     ['/v1/projects/p/locations/l/endpoints/openapi/chat/completions', 'openai'],
+    ['/suno/submit/music', 'suno'],
+    ['/suno/fetch/suno_abc?x=1', 'suno'],
+    ['/suno/nope', 'suno'],
+    ['/sunofoo', 'openai'],
+    ['/v1/videos/task_1', 'openai'],
   ])('%s speaks %s', (url, dialect) => {
     expect(callerDialect(url)).toBe(dialect);
   });

@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { toAnthropicError } from '@apitopmix/dialects/anthropic-messages';
+import { toSunoError } from '@apitopmix/dialects/media-tasks';
 import { toGeminiError } from '@apitopmix/dialects/gemini';
 import { toOpenAiError } from '@apitopmix/dialects/openai-chat';
 import { ErrorCode, GatewayError, isGatewayError } from '@apitopmix/platform/errors';
@@ -39,6 +40,8 @@ function renderError(error: GatewayError, dialect: CallerDialect): { status: num
       return toAnthropicError(error);
     case 'gemini':
       return toGeminiError(error);
+    case 'suno':
+      return toSunoError(error);
     default:
       return { status: error.status, body: toOpenAiError(error) };
   }
