@@ -178,6 +178,17 @@ describe("errors in OpenAI's shape", () => {
     expect(await embeddingCalls()).toHaveLength(0);
   });
 
+  it('400 naming input, before any upstream call, for floats too many to answer in one response; base64 fits', async () => {
+    const input = Array.from({ length: 2048 }, (_, i) => `doc ${i}`);
+    const refused = await post({ model: 'text-embedding-3-large', input, encoding_format: 'float' });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { param: 'input', message: expect.stringMatching(/encoding_format "base64"/) } });
+    expect(await embeddingCalls()).toHaveLength(0);
+    const answered = await client.embeddings.create({ model: 'text-embedding-3-large', input });
+    expect(answered.data).toHaveLength(2048);
+    expect(answered.data[2047].embedding).toHaveLength(3072);
+  });
+
   it('401 without a valid key, 403 for a model outside the key’s allow-list', async () => {
     expect((await post({ model: 'text-embedding-3-small', input: 'x' }, 'sk-atm-nope')).status).toBe(401);
     const limited = await createTestAccount(platform.prisma, { allowedModels: ['text-embedding-3-small'] });

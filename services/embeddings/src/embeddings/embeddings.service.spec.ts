@@ -8,7 +8,7 @@ import { UpstreamEndpoint } from '@apitopmix/providers/core';
 import { DeploymentRouter, routingConfigSchema } from '@apitopmix/providers/routing';
 import { EmbeddingUpstream } from '../upstreams/embedding-upstreams';
 import { EmbeddingsMetrics } from './embeddings-metrics';
-import { EmbeddingsService, estimateInput } from './embeddings.service';
+import { assertAnswerFits, EmbeddingsService, estimateInput } from './embeddings.service';
 
 const caller = { requestId: 'req_1', accountId: '5b0c6d5e-0d6a-4a8e-9d0e-3f1c2a7b9e41', apiKeyId: '0f0c6d5e-0d6a-4a8e-9d0e-3f1c2a7b9e42', tier: 3 };
 
@@ -162,5 +162,35 @@ describe('estimateInput', () => {
   it('counts token ids as sent and text with o200k_base', () => {
     expect(estimateInput({ type: 'tokens', tokens: [[1, 2], [3]] })).toBe(3);
     expect(estimateInput({ type: 'text', texts: ['Hello, world!', ''] })).toBe(4);
+  });
+});
+
+describe('assertAnswerFits', () => {
+  const large = new ModelCatalog().findOfKind('text-embedding-3-large', 'embedding')!;
+  const many = (n: number, encodingFormat: 'float' | 'base64', dimensions?: number): CanonicalEmbeddingRequest => ({
+    input: { type: 'text', texts: Array.from({ length: n }, () => 'x') },
+    encodingFormat,
+    ...(dimensions ? { dimensions } : {}),
+  });
+
+  it('lets every base64 request through, and floats up to what one gRPC message holds', () => {
+    expect(() => assertAnswerFits(many(2048, 'base64'), large)).not.toThrow();
+    expect(() => assertAnswerFits(many(800, 'float'), large)).not.toThrow();
+    expect(() => assertAnswerFits(many(2048, 'float', 256), large)).not.toThrow();
+  });
+
+  it('refuses, naming input, floats that could not cross to the edge', () => {
+    let error: unknown;
+    try {
+      assertAnswerFits(many(2048, 'float'), large);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ status: 400, param: 'input', message: expect.stringMatching(/at most \d+ per request\. Ask for encoding_format "base64"/) });
+  });
+
+  it('keeps its bound above what the longest float JSON really takes', () => {
+    const longest = JSON.stringify(Array.from({ length: 1000 }, (_, i) => -Math.fround(1e-3 / (i + 3))));
+    expect(longest.length / 1000).toBeLessThan(26);
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EmbeddingModelEntry, ModelCatalog, wireFormatOf, WireFormatId } from '@apitopmix/catalog';
-import { CanonicalEmbeddingInput, common, embeddings } from '@apitopmix/contracts';
+import { CanonicalEmbeddingInput, CanonicalEmbeddingRequest, common, embeddingInputCount, embeddings } from '@apitopmix/contracts';
 import {
   checkEmbeddingRequestForModel,
   parseOpenAiEmbeddingRequest,
@@ -8,6 +8,7 @@ import {
   toCanonicalEmbeddingRequest,
 } from '@apitopmix/dialects/openai-chat';
 import { ErrorCode, GatewayError, isGatewayError } from '@apitopmix/platform/errors';
+import { channelOptions } from '@apitopmix/platform/grpc';
 import { estimateTokens, UsagePublisher } from '@apitopmix/platform/usage';
 import { Deployment, DeploymentRouter } from '@apitopmix/providers/routing';
 import { EMBEDDING_UPSTREAMS, EmbeddingUpstream } from '../upstreams/embedding-upstreams';
@@ -41,6 +42,7 @@ export class EmbeddingsService {
     const openAi = parseOpenAiEmbeddingRequest(parseJson(request.body));
     checkEmbeddingRequestForModel(openAi, model);
     const canonical = toCanonicalEmbeddingRequest(openAi);
+    assertAnswerFits(canonical, model);
     const format = wireFormatOf(model);
     const upstream = this.upstreams[format];
     if (!upstream)
@@ -113,6 +115,29 @@ export class EmbeddingsService {
       unit: 'token',
     });
   }
+}
+
+/** The most bytes one gRPC message between the services may hold (64 MiB), less room for the rest of the answer. */
+const MAX_ANSWER_BYTES = Number(channelOptions['grpc.max_send_message_length']) - 256 * 1024;
+/** A float32 value as JSON, at its longest: sign, `0.`, 17 digits after the first nonzero one, exponent, comma. */
+const MAX_FLOAT_JSON_BYTES = 26;
+
+/**
+ * Refuses, before any upstream is called (and paid), a request whose answer could not cross the gRPC hop to the
+ * edge: only floats for about a thousand inputs of 3,072 dimensions come near. Base64 (the `openai` SDK's default)
+ * always fits: 2,048 inputs of 3,072 dimensions are about 34 MB.
+ */
+export function assertAnswerFits(request: CanonicalEmbeddingRequest, model: EmbeddingModelEntry): void {
+  const dimensions = request.dimensions ?? model.dimensions;
+  const perVector = request.encodingFormat === 'base64' ? Math.ceil((dimensions * 4) / 3) + 64 : dimensions * MAX_FLOAT_JSON_BYTES + 64;
+  const vectors = embeddingInputCount(request.input);
+  if (vectors * perVector <= MAX_ANSWER_BYTES) return;
+  const most = Math.floor(MAX_ANSWER_BYTES / perVector);
+  throw GatewayError.invalid(
+    `Too many inputs for one ${request.encodingFormat} response of ${dimensions}-dimension vectors: at most ${most} per request. ` +
+      `Ask for encoding_format "base64" (what the openai SDKs do by default), fewer dimensions, or send fewer inputs.`,
+    'input',
+  );
 }
 
 function parseJson(body: Buffer): unknown {
