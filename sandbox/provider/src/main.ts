@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const host = env.host.includes(':') ? `[${env.host}]` : env.host;
   const { latencyMs, chunkDelayMs } = env;
   logger.info(
-    { url: `http://${host}:${port}`, formats: ['openai-chat', 'anthropic-messages', 'gemini'], latencyMs, chunkDelayMs },
+    { url: `http://${host}:${port}`, formats: ['openai-chat', 'anthropic-messages', 'gemini', 'xai-video', 'suno'], latencyMs, chunkDelayMs },
     'sandbox provider listening (test/demo infrastructure, not a real provider)',
   );
 

@@ -8,6 +8,7 @@ describe('parseSandboxEnv', () => {
       apiKey: 'sandbox-key',
       latencyMs: 0,
       chunkDelayMs: 0,
+      mediaTaskMs: 8_000,
     });
   });
 
@@ -19,8 +20,9 @@ describe('parseSandboxEnv', () => {
         SANDBOX_API_KEY: 'k',
         SANDBOX_LATENCY_MS: '150',
         SANDBOX_CHUNK_DELAY_MS: '5',
+        SANDBOX_MEDIA_TASK_MS: '1000',
       }),
-    ).toEqual({ port: 0, host: '0.0.0.0', apiKey: 'k', latencyMs: 150, chunkDelayMs: 5 });
+    ).toEqual({ port: 0, host: '0.0.0.0', apiKey: 'k', latencyMs: 150, chunkDelayMs: 5, mediaTaskMs: 1_000 });
   });
 
   it.each([

@@ -9,6 +9,8 @@ export interface SandboxEnv {
   apiKey: string;
   latencyMs: number;
   chunkDelayMs: number;
+  /** How long a video or music task takes. */
+  mediaTaskMs: number;
 }
 
 export class SandboxEnvError extends Error {
@@ -30,6 +32,7 @@ const envSchema = z.object({
   SANDBOX_API_KEY: z.string().min(1).default('sandbox-key'),
   SANDBOX_LATENCY_MS: integer(0, MAX_DELAY_MS).default(0),
   SANDBOX_CHUNK_DELAY_MS: integer(0, MAX_DELAY_MS).default(0),
+  SANDBOX_MEDIA_TASK_MS: integer(0, MAX_DELAY_MS).default(8_000),
 });
 
 export function parseSandboxEnv(env: NodeJS.ProcessEnv): SandboxEnv {
@@ -47,5 +50,6 @@ export function parseSandboxEnv(env: NodeJS.ProcessEnv): SandboxEnv {
     apiKey: values.SANDBOX_API_KEY,
     latencyMs: values.SANDBOX_LATENCY_MS,
     chunkDelayMs: values.SANDBOX_CHUNK_DELAY_MS,
+    mediaTaskMs: values.SANDBOX_MEDIA_TASK_MS,
   };
 }

@@ -4,8 +4,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { anthropicEdge, anthropicRoutes } from './anthropic/anthropic.routes';
-import { CONTROL_PREFIX, sandboxControlRoutes } from './control/sandbox-control.routes';
+import { CONTROL_PREFIX, loopbackOnly, sandboxControlRoutes } from './control/sandbox-control.routes';
 import { geminiEdge, geminiRoutes } from './gemini/gemini.routes';
+import { mediaControlRoutes } from './media/media-control.routes';
+import { mediaFileRoutes } from './media/media-files.routes';
+import { MediaTaskStore } from './media/media-task-store';
+import { sunoRoutes } from './media/suno.routes';
+import { xaiVideoRoutes } from './media/xai-video.routes';
 import { openAiEdge, openAiRoutes } from './openai/openai.routes';
 import { DEPLOYMENT_NAME_PATTERN } from './shared/fault-rules';
 import { BodyTooLargeError, isAbortError, pause, readBody } from './shared/http-io';
@@ -57,6 +62,8 @@ export interface SandboxOptions {
   maxBodyBytes?: number;
   /** Silent when omitted, so tests embedding the sandbox stay quiet. */
   logger?: Logger;
+  /** How long a video or music task takes (default 8 s); `PUT /_sandbox/media` changes it later. */
+  mediaTaskMs?: number;
 }
 
 export interface SandboxServer {
@@ -67,6 +74,8 @@ export interface SandboxServer {
   close(): Promise<void>;
   /** The live settings: assign to them, or PUT /_sandbox/settings, to change later requests. */
   settings: SandboxSettings;
+  /** Video and music tasks (xAI video, Suno) and their knobs (also `/_sandbox/media`). */
+  mediaTasks: MediaTaskStore;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -82,11 +91,16 @@ export function createSandboxServer(options: SandboxOptions): SandboxServer {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const logger = options.logger ?? pino({ enabled: false });
   const requestLog = new RequestLog(options.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE);
+  const mediaTasks = new MediaTaskStore(options.mediaTaskMs);
   const router = new SandboxRouter([
     ...openAiRoutes({ apiKey: options.apiKey }),
     ...anthropicRoutes({ apiKey: options.apiKey }),
     ...geminiRoutes({ apiKey: options.apiKey }),
+    ...xaiVideoRoutes({ apiKey: options.apiKey, store: mediaTasks }),
+    ...sunoRoutes({ apiKey: options.apiKey, store: mediaTasks }),
+    ...mediaFileRoutes({ store: mediaTasks }),
     ...sandboxControlRoutes({ requestLog, settings }),
+    ...mediaControlRoutes({ store: mediaTasks, loopbackOnly }),
   ]);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -183,6 +197,7 @@ export function createSandboxServer(options: SandboxOptions): SandboxServer {
   return {
     server,
     settings,
+    mediaTasks,
     listen(port, host = '127.0.0.1') {
       return new Promise<number>((resolve, reject) => {
         server.once('error', reject);

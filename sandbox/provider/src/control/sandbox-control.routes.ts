@@ -55,7 +55,7 @@ function updateSettings(ctx: SandboxContext, settings: SandboxSettings): void {
 
 const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-function loopbackOnly(handler: RouteHandler): RouteHandler {
+export function loopbackOnly(handler: RouteHandler): RouteHandler {
   return (ctx) => {
     if (!LOOPBACK_ADDRESSES.has(ctx.req.socket.remoteAddress ?? '')) {
       return controlError(ctx.res, 403, 'the sandbox control API only answers loopback clients');
