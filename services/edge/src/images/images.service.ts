@@ -3,25 +3,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ImageModelEntry, imageCostMicros, ModelCatalog } from '@apitopmix/catalog';
-import { common, media } from '@apitopmix/contracts';
+import { media } from '@apitopmix/contracts';
 import { ImageEditRequest, ImagesRequest, OpenAiImagesResponse, renderImagesResponse, toImagesRequestJson } from '@apitopmix/dialects/openai-images';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
 import { CONFIG, LOGGER } from '@apitopmix/platform/nest';
 import { extractApiKey } from '../auth/api-key-extractor';
-import { AuthService, Caller } from '../auth/auth.service';
+import { RequestAdmission } from '../admission/request-admission';
+import { AuthService } from '../auth/auth.service';
 import { EdgeConfig } from '../config/edge.config';
 import { CreditGateService } from '../credit/credit-gate.service';
 import { AdmissionService } from '../rate-limit/admission.service';
 import { rateLimitHeaders } from '../rate-limit/rate-limit.client';
 import { ImagesClient } from './images.client';
 import { MediaUrlSigner } from './media-url-signer';
-
-const tierByName: Record<Caller['tier'], common.Tier> = {
-  FREE: common.Tier.TIER_FREE,
-  STANDARD: common.Tier.TIER_STANDARD,
-  PRO: common.Tier.TIER_PRO,
-  ENTERPRISE: common.Tier.TIER_ENTERPRISE,
-};
 
 /**
  * `POST /v1/images/generations` and `/v1/images/edits` at the edge: authenticate, validate, then at once admit
@@ -39,6 +33,7 @@ export class ImagesService {
     private readonly catalog: ModelCatalog,
     private readonly credit: CreditGateService,
     private readonly images: ImagesClient,
+    private readonly requests: RequestAdmission,
     @Inject(CONFIG) private readonly config: EdgeConfig,
     @Inject(LOGGER) logger: Logger,
   ) {
@@ -87,7 +82,7 @@ export class ImagesService {
     let generated;
     try {
       generated = await this.images.generate({
-        caller: { requestId: req.id, accountId: caller.accountId, apiKeyId: caller.apiKeyId, tier: tierByName[caller.tier] },
+        caller: this.requests.callerContext(req, caller),
         model: model.id,
         body: Buffer.from(JSON.stringify(toImagesRequestJson(request))),
         inputImages: 'images' in request ? request.images.map((image) => ({ contentType: image.contentType, data: image.data })) : [],
