@@ -32,6 +32,7 @@ export interface RunningPlatform {
   restart(name: string): Promise<void>;
   stop(): Promise<void>;
   addEdge(name: string, options: { port: number; env?: Record<string, string> }): Promise<{ baseUrl: string; process: ManagedProcess }>;
+  addMediaJobs(name: string, options: { port: number; env?: Record<string, string> }): Promise<{ process: ManagedProcess }>;
 }
 
 export interface TestPlatform extends RunningPlatform {
@@ -45,6 +46,11 @@ export interface TestPlatform extends RunningPlatform {
    * string unsets a variable). Stopped by shutdown().
    */
   startEdge(name: string, env?: Record<string, string>): Promise<{ baseUrl: string; process: ManagedProcess }>;
+  /**
+   * One more media-jobs replica on a free port (its workers share the job table and queue with the first's; the
+   * edge keeps talking to the first); `env` overrides its environment. Stopped by shutdown().
+   */
+  startMediaJobs(name: string, env?: Record<string, string>): Promise<{ process: ManagedProcess }>;
   shutdown(): Promise<void>;
 }
 
@@ -100,12 +106,17 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     restart: platform.restart.bind(platform),
     stop: platform.stop.bind(platform),
     addEdge: platform.addEdge.bind(platform),
+    addMediaJobs: platform.addMediaJobs.bind(platform),
     prisma,
     topicPrefix,
     adminToken,
     async startEdge(name, env = {}) {
       const [port] = await launcher.freePorts(1);
       return platform.addEdge(name, { port, env });
+    },
+    async startMediaJobs(name, env = {}) {
+      const [port] = await launcher.freePorts(1);
+      return platform.addMediaJobs(name, { port, env });
     },
     async shutdown() {
       await platform.stop();

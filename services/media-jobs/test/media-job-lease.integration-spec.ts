@@ -147,9 +147,11 @@ describe('media job leases (integration)', () => {
   it('a clean shutdown gives its leases back at once', async () => {
     const repo = repository(prisma);
     const created = await repo.create(newJob());
-    const [job] = (await repo.claim('worker-x:1/7', 100, 60_000)).filter((j) => j.id === created.id);
+    const [job] = (await repo.claim('worker-x:1/ab12.7', 100, 60_000)).filter((j) => j.id === created.id);
     expect(job).toBeDefined();
-    expect(await repo.releaseAll('worker-x:1')).toBe(1);
+    // Another process of the same worker id keeps its own.
+    expect(await repo.releaseAll('worker-x:1/cd34.')).toBe(0);
+    expect(await repo.releaseAll('worker-x:1/ab12.')).toBe(1);
     expect((await repo.claim('worker-y/1', 100, 60_000)).map((j) => j.id)).toContain(created.id);
   });
 });

@@ -19,7 +19,8 @@ export interface JobWorkerSettings {
 /**
  * Takes jobs and runs them. Every JOB_POLL_INTERVAL_MS (and at once when a job is submitted here) it claims as many
  * due jobs as it has room for (JOB_CONCURRENCY): new ones, and those whose owner's lease expired, a crashed
- * replica's included. Each claim gets its own lease token (`<worker id>/<n>`), which every later write presents.
+ * replica's included. Each claim gets its own lease token, `<worker id>/<process nonce>.<n>`, which every later write
+ * presents: unique even when a restarted process (or a misconfigured twin) has the same worker id.
  *
  * On shutdown it stops claiming, lets each run finish the step it is in (a submission in flight is recorded, not
  * abandoned), then gives back every lease it holds so another replica takes the jobs over at once instead of after
@@ -28,6 +29,8 @@ export interface JobWorkerSettings {
 @Injectable()
 export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly workerId: string;
+  /** This process's lease tokens all start with it. */
+  private readonly tokenPrefix: string;
   private claims = 0;
   private readonly active = new Map<string, Promise<void>>();
   private readonly stop = new AbortController();
@@ -42,7 +45,8 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(JOB_WORKER_SETTINGS) private readonly settings: JobWorkerSettings,
     @Inject(JOBS_LOGGER) private readonly logger: Logger,
   ) {
-    this.workerId = settings.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.workerId = settings.workerId ?? `${hostname()}:${process.pid}`;
+    this.tokenPrefix = `${this.workerId}/${randomBytes(4).toString('hex')}.`;
   }
 
   onApplicationBootstrap(): void {
@@ -67,7 +71,7 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
     clearTimeout(this.timer);
     await Promise.allSettled(this.active.values());
     try {
-      const released = await this.repo.releaseAll(this.workerId);
+      const released = await this.repo.releaseAll(this.tokenPrefix);
       this.logger.info({ released }, 'media job worker stopped; leases given back');
     } catch (error) {
       this.logger.warn({ err: error }, 'could not give back leases; they expire on their own');
@@ -81,7 +85,7 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
     try {
       const room = this.settings.concurrency - this.active.size;
       if (room > 0) {
-        const owner = `${this.workerId}/${++this.claims}`;
+        const owner = `${this.tokenPrefix}${++this.claims}`;
         const jobs = await this.repo.claim(owner, room, this.settings.leaseMs);
         for (const job of jobs) this.start(job);
       }

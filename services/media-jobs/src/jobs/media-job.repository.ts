@@ -247,12 +247,15 @@ export class MediaJobRepository {
     });
   }
 
-  /** Gives back every job this worker holds (a clean shutdown): another replica may take them at once. */
-  async releaseAll(workerId: string): Promise<number> {
+  /**
+   * Gives back every job whose lease token starts with `tokenPrefix` (a worker process's own prefix, at a clean
+   * shutdown): another replica may take them at once.
+   */
+  async releaseAll(tokenPrefix: string): Promise<number> {
     return this.prisma.$executeRawUnsafe(
       `UPDATE media_jobs SET lease_owner = NULL, lease_expires_at = NULL, next_run_at = least(next_run_at, now()), updated_at = now()
-       WHERE left(lease_owner, length($1) + 1) = $1 || '/' AND ${LIVE}`,
-      workerId,
+       WHERE starts_with(lease_owner, $1) AND ${LIVE}`,
+      tokenPrefix,
     );
   }
 
