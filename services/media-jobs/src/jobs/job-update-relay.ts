@@ -40,6 +40,7 @@ export class JobUpdateRelay implements OnApplicationBootstrap, OnApplicationShut
   private again = false;
   private stopped = false;
   private lastCleanup = 0;
+  private lastWarning = 0;
 
   constructor(
     @Inject(JOBS_PRISMA) private readonly prisma: PrismaClient,
@@ -138,7 +139,11 @@ export class JobUpdateRelay implements OnApplicationBootstrap, OnApplicationShut
       if ((await this.publishOnce()) === BATCH) next = 0;
     } catch (error) {
       this.metrics.publishErrors.inc();
-      this.logger.warn({ err: error }, 'job updates not published (Kafka or Postgres unavailable); retrying');
+      // Once every 10 s at most while it lasts; the counter has every failure.
+      if (Date.now() - this.lastWarning > 10_000) {
+        this.lastWarning = Date.now();
+        this.logger.warn({ err: error }, 'job updates not published (Kafka or Postgres unavailable); they wait in the outbox, retrying');
+      }
       next = Math.max(next, 1_000);
     } finally {
       this.busy = false;

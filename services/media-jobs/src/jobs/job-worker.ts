@@ -37,6 +37,7 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private again = false;
+  private lastWarning = 0;
 
   constructor(
     private readonly repo: MediaJobRepository,
@@ -91,7 +92,10 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
       }
     } catch (error) {
       this.metrics.claimErrors.inc();
-      this.logger.warn({ err: error }, 'could not claim media jobs; retrying');
+      if (Date.now() - this.lastWarning > 10_000) {
+        this.lastWarning = Date.now();
+        this.logger.warn({ err: error }, 'could not claim media jobs (database unavailable?); retrying');
+      }
     } finally {
       this.ticking = false;
       if (!this.stop.signal.aborted) {
