@@ -320,6 +320,9 @@ it('two replicas, one SIGKILLed mid-job and restarted: every job of 20 ends SUCC
   expect(orphaned.length).toBeGreaterThan(0);
   await replica.process.kill();
   expect(replica.process.running).toBe(false);
+  // Unfinished when their owner died: whoever finishes them took them over.
+  const atKill = await platform.prisma.mediaJob.findMany({ where: { id: { in: orphaned } }, select: { status: true } });
+  expect(atKill.every((job) => job.status === 'IN_PROGRESS')).toBe(true);
 
   // Its jobs are taken over by the other replica once their leases expire; it comes back meanwhile.
   await new Promise((resolve) => setTimeout(resolve, 500));

@@ -6,6 +6,7 @@ export class JobMetrics {
   readonly runs: Counter<'end'>;
   readonly owned: Gauge;
   readonly claimErrors: Counter;
+  readonly takenOver: Counter;
   readonly eventsPublished: Counter;
   readonly publishErrors: Counter;
 
@@ -17,6 +18,11 @@ export class JobMetrics {
       registers: [registry],
     });
     this.owned = new Gauge({ name: 'media_jobs_owned', help: 'Jobs this worker holds a lease on', registers: [registry] });
+    this.takenOver = new Counter({
+      name: 'media_jobs_taken_over_total',
+      help: 'Jobs claimed after another worker had started them (its lease expired: crashed, stopped or cut off)',
+      registers: [registry],
+    });
     this.claimErrors = new Counter({
       name: 'media_jobs_claim_errors_total',
       help: 'Failed attempts to claim jobs (database unreachable)',

@@ -112,6 +112,10 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private start(job: OwnedJob): void {
     if (this.active.has(job.id)) return;
+    if (job.status !== 'QUEUED' || job.submitStartedAt !== null) {
+      this.metrics.takenOver.inc();
+      this.logger.info({ jobId: job.id, status: job.status, submitted: job.upstreamTaskId !== null }, 'took over a media job another worker had started');
+    }
     this.metrics.owned.inc();
     const run = this.runner
       .run(job, this.stop.signal)
