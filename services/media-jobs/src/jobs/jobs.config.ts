@@ -42,7 +42,7 @@ export const LEASE_MARGIN_MS = 1_000;
 
 export const jobTimingsRule = {
   check: leaseOutlastsAStep,
-  message: `JOB_LEASE_MS must be at least JOB_POLL_MAX_INTERVAL_MS + JOB_UPSTREAM_TIMEOUT_MS + ${LEASE_MARGIN_MS} ms, so a worker never loses a job it is working on`,
+  message: `must be at least JOB_POLL_MAX_INTERVAL_MS + JOB_UPSTREAM_TIMEOUT_MS + ${LEASE_MARGIN_MS} ms, so a worker never loses a job it is working on`,
   path: ['JOB_LEASE_MS'],
 };
 
