@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ModelCatalog } from '@apitopmix/catalog';
 import { media } from '@apitopmix/contracts';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
+import { RequestAdmission } from '../admission/request-admission';
 import { AuthService, Caller } from '../auth/auth.service';
 import { CreditGateService, Reservation } from '../credit/credit-gate.service';
 import { AdmissionService } from '../rate-limit/admission.service';
@@ -65,7 +66,8 @@ function setup(options: { allowedModels?: string[]; submitFails?: boolean; store
     },
     getJob: async () => options.stored ?? job(),
   } as unknown as MediaJobsClient;
-  const service = new MediaTaskService(auth, rateLimits, credit, new ModelCatalog(), jobs);
+  const admission = new RequestAdmission(auth, rateLimits, new ModelCatalog(), credit);
+  const service = new MediaTaskService(auth, rateLimits, credit, new ModelCatalog(), jobs, admission);
   const req = (body: unknown) => ({ id: 'req_42', body, headers: { authorization: 'Bearer sk-atm-x' }, query: {} }) as unknown as FastifyRequest;
   const reply = { headers: jest.fn() } as unknown as FastifyReply;
   return { service, calls, submitted, req, reply };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ModelCatalog, musicCostMicros, MusicModelEntry, videoCostMicros, VideoModelEntry } from '@apitopmix/catalog';
-import { common, media } from '@apitopmix/contracts';
+import { media } from '@apitopmix/contracts';
 import {
   MediaTaskView,
   MusicJobRequest,
@@ -12,8 +12,9 @@ import {
   VideoJobRequest,
 } from '@apitopmix/dialects/media-tasks';
 import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
+import { RequestAdmission } from '../admission/request-admission';
 import { extractApiKey } from '../auth/api-key-extractor';
-import { AuthService, Caller } from '../auth/auth.service';
+import { AuthService } from '../auth/auth.service';
 import { CreditGateService } from '../credit/credit-gate.service';
 import { AdmissionService } from '../rate-limit/admission.service';
 import { rateLimitHeaders } from '../rate-limit/rate-limit.client';
@@ -24,13 +25,6 @@ import { MediaJobsClient } from './media-jobs.client';
  * charges the tracks actually delivered.
  */
 export const TRACKS_PER_GENERATION = 2;
-
-const tierByName: Record<Caller['tier'], common.Tier> = {
-  FREE: common.Tier.TIER_FREE,
-  STANDARD: common.Tier.TIER_STANDARD,
-  PRO: common.Tier.TIER_PRO,
-  ENTERPRISE: common.Tier.TIER_ENTERPRISE,
-};
 
 type Kind = 'video' | 'music';
 
@@ -56,6 +50,7 @@ export class MediaTaskService {
     private readonly credit: CreditGateService,
     private readonly catalog: ModelCatalog,
     private readonly jobs: MediaJobsClient,
+    private readonly admission: RequestAdmission,
   ) {}
 
   async submit(kind: Kind, req: FastifyRequest, reply: FastifyReply): Promise<MediaTaskView> {
@@ -83,7 +78,7 @@ export class MediaTaskService {
     if (reservation.status === 'rejected') throw reservation.reason;
     try {
       const job = await this.jobs.submitJob({
-        caller: this.callerContext(req, caller),
+        caller: this.admission.callerContext(req, caller),
         kind: kind === 'video' ? media.JobKind.JOB_KIND_VIDEO : media.JobKind.JOB_KIND_MUSIC,
         model: validated.model.id,
         body: Buffer.from(JSON.stringify(validated.request)),
@@ -101,7 +96,7 @@ export class MediaTaskService {
     const caller = await this.auth.authenticate(extractApiKey(req));
     const admission = await this.rateLimits.admit(caller, 0);
     reply.headers({ ...rateLimitHeaders(admission), 'x-request-id': req.id });
-    const job = await this.jobs.getJob({ caller: this.callerContext(req, caller), jobId: taskId });
+    const job = await this.jobs.getJob({ caller: this.admission.callerContext(req, caller), jobId: taskId });
     const wanted = kind === 'video' ? media.JobKind.JOB_KIND_VIDEO : media.JobKind.JOB_KIND_MUSIC;
     if (job.kind !== wanted) throw new GatewayError(ErrorCode.NotFound, `No task found with id '${taskId}'.`);
     return toView(job);
@@ -119,10 +114,6 @@ export class MediaTaskService {
     const model = this.catalog.findOfKind(parsed.model, 'music');
     if (!model) throw modelNotFound(parsed.model);
     return { model, request: { ...parsed, model: model.id }, costMicros: musicCostMicros(model.price, TRACKS_PER_GENERATION) };
-  }
-
-  private callerContext(req: FastifyRequest, caller: Caller): common.CallerContext {
-    return { requestId: req.id, accountId: caller.accountId, apiKeyId: caller.apiKeyId, tier: tierByName[caller.tier] };
   }
 }
 
