@@ -293,7 +293,7 @@ it('answers errors in each endpoint’s shape, and shows a job to its own accoun
   await pollVideo(id, apiKey);
 });
 
-it('two replicas, one SIGKILLed mid-job and restarted: every job of 20 ends SUCCESS once, submitted upstream once, billed once', async () => {
+it('two replicas, one SIGKILLed mid-job and restarted: ten video and ten music jobs each end SUCCESS once, submitted upstream once, billed once', async () => {
   const { accountId, apiKey } = await createTestAccount(platform.prisma, enterprise);
   // Long enough tasks that the kill lands while both replicas hold jobs; each replica owns at most 10.
   await sandboxMedia({ taskMs: 4_000 });
@@ -305,10 +305,16 @@ it('two replicas, one SIGKILLed mid-job and restarted: every job of 20 ends SUCC
 
   const batch = `batch-${Date.now()}`;
   const submissions = await Promise.all(
-    Array.from({ length: 20 }, (_, i) => call('POST', '/v1/videos', apiKey, { model: 'grok-video-3', prompt: `${batch} #${i}`, duration: 5 })),
+    Array.from({ length: 20 }, (_, i) =>
+      i % 2 === 0
+        ? call('POST', '/v1/videos', apiKey, { model: 'grok-video-3', prompt: `${batch} #${i}`, duration: 5 })
+        : call('POST', '/suno/submit/music', apiKey, { prompt: `${batch} #${i}`, style: 'jazz' }),
+    ),
   );
   expect(submissions.map((s) => s.status)).toEqual(Array(20).fill(200));
-  const ids = submissions.map((s) => s.body.id as string);
+  const ids = submissions.map((s, i) => (i % 2 === 0 ? (s.body.id as string) : (s.body.data as { task_id: string }).task_id));
+  const videoIds = ids.filter((_, i) => i % 2 === 0);
+  const musicIds = ids.filter((_, i) => i % 2 === 1);
 
   // Wait until every job is submitted upstream and the replica holds some of them, then kill it without warning.
   const owned = await waitFor(
@@ -336,7 +342,8 @@ it('two replicas, one SIGKILLed mid-job and restarted: every job of 20 ends SUCC
     200,
   );
   expect(finished.map((job) => job.status)).toEqual(Array(20).fill('SUCCEEDED'));
-  for (const id of ids) expect(((await call('GET', `/v1/videos/${id}`, apiKey)).body.data as VideoTask).status).toBe('SUCCESS');
+  for (const id of videoIds) expect(((await call('GET', `/v1/videos/${id}`, apiKey)).body.data as VideoTask).status).toBe('SUCCESS');
+  for (const id of musicIds) expect(((await call('GET', `/suno/fetch/${id}`, apiKey)).body.data as { status: string }).status).toBe('completed');
 
   // Submitted upstream exactly once each: one sandbox task per prompt of the batch, no more.
   const tasks = (await sandboxTasks()).filter((task) => task.prompt.startsWith(`${batch} #`));
@@ -350,8 +357,8 @@ it('two replicas, one SIGKILLed mid-job and restarted: every job of 20 ends SUCC
     expect([id, successes.size]).toEqual([id, 1]);
   }
 
-  // Billed exactly once: one ledger row per job, 5 s at $0.030 each, and the balance moved by exactly that.
-  const rows = await waitFor(
+  // Billed exactly once: one ledger row per job (a video: 5 s at $0.030; music: its tracks), the balance moved by exactly that.
+  await waitFor(
     () => ledgerRows(platform.prisma, accountId),
     (list) => list.length >= 20,
     20_000,
@@ -360,8 +367,11 @@ it('two replicas, one SIGKILLed mid-job and restarted: every job of 20 ends SUCC
   const final = await ledgerRows(platform.prisma, accountId);
   expect(final).toHaveLength(20);
   expect(new Set(final.map((row) => row.eventId))).toEqual(new Set(ids.map(mediaJobChargeEventId)));
-  expect(rows.every((row) => row.amountMicros === -150_000n && row.quantity === 5_000n)).toBe(true);
-  expect((await platform.prisma.account.findUniqueOrThrow({ where: { id: accountId } })).balanceMicros).toBe(100_000_000n - 20n * 150_000n);
+  const byEvent = new Map(final.map((row) => [row.eventId, row]));
+  for (const id of videoIds) expect(byEvent.get(mediaJobChargeEventId(id))).toMatchObject({ unit: 'second', quantity: 5_000n, amountMicros: -150_000n });
+  for (const id of musicIds) expect(byEvent.get(mediaJobChargeEventId(id))).toMatchObject({ unit: 'track' });
+  const spent = final.reduce((sum, row) => sum + row.amountMicros, 0n);
+  expect((await platform.prisma.account.findUniqueOrThrow({ where: { id: accountId } })).balanceMicros).toBe(100_000_000n + spent);
   await waitFor(
     () => reservations(accountId),
     (held) => Object.keys(held).length === 0,
