@@ -11,6 +11,9 @@ import { spawnSync } from 'node:child_process';
 const soak = process.argv.includes('--soak');
 const started = Date.now();
 installDependencies();
+// Deployment checks first (Dockerfiles, helm lint, manifests validated against the Kubernetes API, chart unit tests):
+// they need no infrastructure, and fail fast. The first run builds helm (about 4 min); later runs take seconds.
+if (!soak) run(process.execPath, [join(repoRoot, 'scripts/chart-check.mjs')], { cwd: repoRoot, stdio: 'inherit' });
 // Infrastructure this run starts, it also stops; what was already running (a developer's `npm start`) stays.
 const wasRunning = (await Promise.all([infra.postgres.port, infra.redis.port, infra.kafka.port].map((port) => portOpen(port)))).some(Boolean);
 startInfrastructure();
