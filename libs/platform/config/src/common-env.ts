@@ -16,4 +16,9 @@ export const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => 
 export const serviceEnv = z.object({
   LOG_LEVEL: logLevel,
   METRICS_PORT: port.optional(),
+  /**
+   * On SIGTERM, how long requests and streams in flight may go on before they are cut (default 20 s). Leave the
+   * orchestrator's own grace (Kubernetes' terminationGracePeriodSeconds) about 10 s more, for the Kafka flush.
+   */
+  SHUTDOWN_GRACE_MS: positiveInt.default(20_000),
 });

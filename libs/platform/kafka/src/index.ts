@@ -3,3 +3,4 @@ export * from './batching-producer';
 export { DurableSpool } from './durable-spool';
 export type { DurableSpoolOptions } from './durable-spool';
 export { SpoolLockedError } from './spool-lock';
+export * from './consumer-lag';

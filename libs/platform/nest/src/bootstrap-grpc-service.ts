@@ -8,7 +8,9 @@ import type { Registry } from 'prom-client';
 import { GrpcPackage, protoLoaderOptions, protoRoot } from '@apitopmix/contracts';
 import { channelOptions, createHealth, HealthImplementation, setServing } from '@apitopmix/platform/grpc';
 import { startMetricsServer } from '@apitopmix/platform/metrics';
+import { stopTelemetry } from '@apitopmix/platform/telemetry';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
+import { GrpcMetricsInterceptor } from './grpc-metrics.interceptor';
 import { PinoNestLogger } from './pino-nest-logger';
 import { HEALTH } from './tokens';
 
@@ -22,20 +24,29 @@ export interface GrpcServiceOptions {
   logger: Logger;
   metrics: Registry;
   metricsPort?: number;
+  /** On SIGTERM, how long calls and streams in flight may run on before they are cancelled (default 20 s). */
+  shutdownGraceMs?: number;
   /** Runs after the server listens and before the service reports SERVING: wait for dependencies here. */
   ready?: (app: INestMicroservice) => Promise<void>;
 }
 
 /**
  * Starts one internal NestJS gRPC service the same way everywhere: proto files loaded from proto/, the standard
- * gRPC health service, domain errors mapped to gRPC statuses, structured logs, a Prometheus endpoint, and a clean
- * stop on SIGTERM/SIGINT: health turns NOT_SERVING first, then app.close() runs every module's shutdown hooks
- * and lets in-flight calls finish (gracefulShutdown).
+ * gRPC health service, domain errors mapped to gRPC statuses, request metrics (GrpcMetricsInterceptor),
+ * structured logs, a Prometheus endpoint, and a graceful stop on SIGTERM/SIGINT:
+ * 1. health turns NOT_SERVING, so callers stop choosing this instance;
+ * 2. the server stops taking new calls and lets those in flight (streams included) finish, for at most
+ *    `shutdownGraceMs`; then what is left is cancelled, which each handler treats as a client gone (chat bills what a
+ *    cut stream generated);
+ * 3. the modules' shutdown hooks run: Kafka producers flush (what they cannot send in time stays in their spool),
+ *    consumers leave their group;
+ * 4. buffered spans are exported, and the process exits 0.
  */
 export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise<INestMicroservice> {
   const serviceNames = options.packages.map((p) => `${p.package}.${p.service}`);
   const health: HealthImplementation = createHealth(serviceNames);
   const root = protoRoot();
+  let server: Server | undefined;
   const module: DynamicModule = {
     ...options.module,
     global: true,
@@ -53,21 +64,41 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
       loader: { ...protoLoaderOptions, includeDirs: [root] },
       channelOptions,
       gracefulShutdown: true,
-      onLoadPackageDefinition: (_pkg: unknown, server: Server) => health.addToServer(server),
+      onLoadPackageDefinition: (_pkg: unknown, grpcServer: Server) => {
+        server = grpcServer;
+        health.addToServer(grpcServer);
+      },
     },
   });
   app.useGlobalFilters(new GrpcExceptionFilter(options.logger));
+  const calls = new GrpcMetricsInterceptor(options.metrics);
+  app.useGlobalInterceptors(calls);
   await app.listen();
   const metrics = options.metricsPort !== undefined ? await startMetricsServer(options.metrics, options.metricsPort) : undefined;
   await options.ready?.(app);
   setServing(health, serviceNames, true);
   options.logger.info({ url: options.url, metricsPort: metrics?.port }, `${options.name} serving`);
 
+  const graceMs = options.shutdownGraceMs ?? 20_000;
+  let stopping = false;
   const stop = async (signal: string) => {
-    options.logger.info({ signal }, `${options.name} stopping`);
+    if (stopping) return;
+    stopping = true;
+    options.logger.info({ signal, inFlight: calls.inFlightCalls, graceMs }, `${options.name} stopping`);
     setServing(health, serviceNames, false);
-    await app.close();
+    const grace = setTimeout(() => {
+      options.logger.warn({ inFlight: calls.inFlightCalls }, `${options.name}: grace period over, cancelling the calls still running`);
+      server?.forceShutdown();
+    }, graceMs);
+    try {
+      await app.close();
+    } catch (error) {
+      options.logger.error({ err: error }, `${options.name}: error while stopping`);
+    }
+    clearTimeout(grace);
     await metrics?.close();
+    options.logger.info(`${options.name} stopped`);
+    await stopTelemetry();
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

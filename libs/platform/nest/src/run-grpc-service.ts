@@ -11,6 +11,7 @@ import { bootstrapGrpcService } from './bootstrap-grpc-service';
 interface BaseConfig {
   LOG_LEVEL: string;
   METRICS_PORT?: number;
+  SHUTDOWN_GRACE_MS: number;
 }
 
 export interface GrpcServiceSpec<C extends BaseConfig> {
@@ -39,6 +40,7 @@ export function runGrpcService<C extends BaseConfig>(spec: GrpcServiceSpec<C>): 
       logger,
       metrics,
       metricsPort: config.METRICS_PORT,
+      shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     });
   };
   main().catch(exitOnConfigError);

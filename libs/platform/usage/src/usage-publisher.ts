@@ -42,7 +42,9 @@ export class UsagePublisher {
       unit: 'token',
       ...rest,
     };
-    const queued = this.producer.enqueue({ topic: this.topic, key: event.accountId, value: JSON.stringify(event), headers: traceHeaders() });
+    // The event's `create` span, in the trace of the request that used it: billing's consumer span is its child.
+    const headers = traceHeaders(this.topic, { 'messaging.message.id': event.eventId as string });
+    const queued = this.producer.enqueue({ topic: this.topic, key: event.accountId, value: JSON.stringify(event), headers });
     if (!queued) this.logger.error({ eventId: event.eventId, requestId: event.requestId }, 'usage queue full: event dropped');
     return event;
   }
