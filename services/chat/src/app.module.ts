@@ -24,6 +24,7 @@ export class AppModule implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(KAFKA) private readonly kafka: ReturnType<typeof createKafka>,
     @Inject(USAGE_PRODUCER) private readonly producer: BatchingProducer,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly completions: CompletionService,
   ) {}
 
   static register(config: ChatConfig, logger: Logger, metrics: Registry): DynamicModule {
@@ -64,8 +65,13 @@ export class AppModule implements OnApplicationBootstrap, OnApplicationShutdown 
     connectUsageProducer(this.kafka, this.producer, this.config.KAFKA_TOPIC_PREFIX, this.logger);
   }
 
-  /** What is still queued is sent for a bounded time; the rest stays in the spool for the next process. */
+  /**
+   * The server has stopped (its in-flight calls finished or, past the grace period, cancelled); the cancelled ones
+   * still record what they generated. Then what is queued is sent for a bounded time; the rest stays in the spool
+   * for the next process.
+   */
   async onApplicationShutdown(): Promise<void> {
+    await this.completions.settled(2_000);
     await this.producer.disconnect();
   }
 }

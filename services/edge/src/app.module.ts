@@ -26,6 +26,7 @@ import { ImagesClient } from './images/images.client';
 import { ImagesController } from './images/images.controller';
 import { ImagesService } from './images/images.service';
 import { ReadinessService } from './health/readiness.service';
+import { EdgeShutdown } from './health/edge-shutdown';
 import { EdgeMetrics } from './http/edge-metrics';
 import { LedgerClient } from './ledger/ledger.client';
 import { MediaJobsClient } from './media-jobs/media-jobs.client';
@@ -64,6 +65,7 @@ export class AppModule {
         { provide: PRISMA, useFactory: () => createPrismaClient(config.DATABASE_URL, { poolMax: 10 }) },
         { provide: ModelCatalog, useValue: new ModelCatalog() },
         { provide: EdgeMetrics, useValue: new EdgeMetrics(metrics) },
+        { provide: EdgeShutdown, useValue: new EdgeShutdown() },
         ApiKeyRepository,
         AuthService,
         RateLimitClient,

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ModelCatalog } from '@apitopmix/catalog';
 import { MediaJobUpdate, mediaJobUpdateSchema, topicName, topics } from '@apitopmix/contracts';
-import { Consumer, EachBatchPayload, ensureTopics, Kafka, KafkaMessage } from '@apitopmix/platform/kafka';
+import { Consumer, EachBatchPayload, ensureTopics, Kafka, KafkaMessage, trackConsumerLag } from '@apitopmix/platform/kafka';
 import { Counter } from '@apitopmix/platform/metrics';
 import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
 import { BillingConfig } from '../config/billing.config';
@@ -42,12 +42,9 @@ export class JobUpdateConsumer implements OnApplicationBootstrap, OnApplicationS
     @Inject(CREDIT_GATE) private readonly gate: CreditGateRepository,
   ) {
     this.topic = topicName(topics.mediaJobUpdates, config.KAFKA_TOPIC_PREFIX);
-    this.consumer = kafka.consumer({
-      groupId: `${config.BILLING_CONSUMER_GROUP}.media-jobs`,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000,
-      allowAutoTopicCreation: false,
-    });
+    const groupId = `${config.BILLING_CONSUMER_GROUP}.media-jobs`;
+    this.consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
+    trackConsumerLag(this.consumer, groupId, metrics);
     this.updates = new Counter({
       name: 'billing_media_job_updates_total',
       help: 'Media job updates by result (charged, duplicate, released, ignored, rejected)',

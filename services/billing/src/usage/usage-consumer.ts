@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ModelCatalog } from '@apitopmix/catalog';
 import { topicName, topics, usageEventSchema } from '@apitopmix/contracts';
-import { Consumer, EachBatchPayload, ensureTopics, Kafka, KafkaMessage } from '@apitopmix/platform/kafka';
+import { Consumer, EachBatchPayload, ensureTopics, Kafka, KafkaMessage, trackConsumerLag } from '@apitopmix/platform/kafka';
 import { Counter, Histogram, latencyBuckets } from '@apitopmix/platform/metrics';
 import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
-import { startConsumerSpan } from '@apitopmix/platform/telemetry';
+import { Attr, startBatchSpan, startConsumerSpan, withSpan } from '@apitopmix/platform/telemetry';
 import { BillingConfig } from '../config/billing.config';
 import { CREDIT_GATE } from '../credit/credit-gate.module-tokens';
 import { CreditGateRepository } from '../credit/credit-gate.repository';
@@ -25,6 +25,7 @@ export const KAFKA = Symbol('KAFKA');
 export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly consumer: Consumer;
   private readonly topic: string;
+  private readonly groupId: string;
   private readonly events: Counter<'result'>;
   private readonly settleDuration: Histogram;
   private starting: Promise<void> = Promise.resolve();
@@ -41,7 +42,9 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     this.topic = topicName(topics.usageEvents, config.KAFKA_TOPIC_PREFIX);
     // A killed consumer's partitions move to a new one after the session timeout: keep it short.
-    this.consumer = kafka.consumer({ groupId: config.BILLING_CONSUMER_GROUP, sessionTimeout: 10_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
+    this.groupId = config.BILLING_CONSUMER_GROUP;
+    this.consumer = kafka.consumer({ groupId: this.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
+    trackConsumerLag(this.consumer, this.groupId, metrics);
     this.events = new Counter({ name: 'billing_usage_events_total', help: 'Usage events by result', labelNames: ['result'], registers: [metrics] });
     this.settleDuration = new Histogram({
       name: 'billing_settle_duration_seconds',
@@ -89,11 +92,19 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
       charges.push(charge);
       spans.push(this.startSpan(message, charge, batch.partition));
     }
-    const timer = this.settleDuration.startTimer();
-    const inserted = await this.ledger.settle(charges);
-    timer();
-    for (const span of spans) span.end();
-    await this.settleReservations(charges);
+    // One ledger write for the batch: its span (and pg's under it) joins the first event's trace, linked from the rest.
+    const write = startBatchSpan('billing.ledger.settle', spans, { 'messaging.batch.message_count': charges.length, 'db.system.name': 'postgresql' });
+    let inserted: number;
+    try {
+      const timer = this.settleDuration.startTimer();
+      inserted = await withSpan(write, () => this.ledger.settle(charges));
+      timer();
+      write.setAttribute('apitopmix.ledger.rows_inserted', inserted);
+      await withSpan(write, () => this.settleReservations(charges));
+    } finally {
+      write.end();
+      for (const span of spans) span.end();
+    }
     this.events.inc({ result: 'settled' }, inserted);
     this.events.inc({ result: 'duplicate' }, charges.length - inserted);
     resolveOffset(batch.messages[batch.messages.length - 1].offset);
@@ -137,13 +148,13 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
 
   /** A consumer span in the trace of the request that produced the event (W3C headers set by chat). */
   private startSpan(message: KafkaMessage, charge: UsageCharge, partition: number) {
-    return startConsumerSpan(`${this.topic} process`, message.headers, {
-      'messaging.system': 'kafka',
-      'messaging.destination.name': this.topic,
+    return startConsumerSpan(this.topic, message.headers, {
       'messaging.destination.partition.id': String(partition),
       'messaging.kafka.offset': Number(message.offset),
-      'apitopmix.usage.event_id': charge.eventId,
-      'apitopmix.account.id': charge.accountId,
+      'messaging.consumer.group.name': this.groupId,
+      [Attr.usageEventId]: charge.eventId,
+      [Attr.accountId]: charge.accountId,
+      [Attr.requestId]: charge.requestId,
     });
   }
 }

@@ -1,4 +1,4 @@
-import { Counter, Histogram, latencyBuckets } from '@apitopmix/platform/metrics';
+import { Counter, Gauge, Histogram, latencyBuckets } from '@apitopmix/platform/metrics';
 import type { Registry } from 'prom-client';
 
 /** The chat service's series; one instance per process, registered on the service's registry. */
@@ -7,6 +7,8 @@ export class ChatMetrics {
   readonly upstreamDuration: Histogram<'provider' | 'streamed'>;
   readonly timeToFirstToken: Histogram<'provider' | 'model'>;
   readonly tokens: Counter<'model' | 'direction'>;
+  readonly upstreamErrors: Counter<'provider' | 'code'>;
+  readonly streamsInFlight: Gauge;
 
   constructor(registry: Registry) {
     this.upstreamRequests = new Counter({
@@ -30,5 +32,12 @@ export class ChatMetrics {
       registers: [registry],
     });
     this.tokens = new Counter({ name: 'chat_tokens_total', help: 'Tokens by model and direction', labelNames: ['model', 'direction'], registers: [registry] });
+    this.upstreamErrors = new Counter({
+      name: 'chat_upstream_errors_total',
+      help: 'Failed upstream attempts (and streams failing mid-way) by provider and error code',
+      labelNames: ['provider', 'code'],
+      registers: [registry],
+    });
+    this.streamsInFlight = new Gauge({ name: 'chat_streams_in_flight', help: 'Streams being relayed from upstreams', registers: [registry] });
   }
 }

@@ -7,12 +7,15 @@ import { ChatModelEntry, ModelCatalog, providers, WireFormatId } from '@apitopmi
 import { CanonicalChatRequest, CanonicalStreamEvent, CanonicalUsage, chat, common } from '@apitopmix/contracts';
 import { ErrorCode, GatewayError, isGatewayError } from '@apitopmix/platform/errors';
 import { LOGGER } from '@apitopmix/platform/nest';
+import { captureMessageContent } from '@apitopmix/platform/telemetry';
 import { estimateTokens, UsagePublisher } from '@apitopmix/platform/usage';
 import { UpstreamUsage } from '@apitopmix/providers/core';
 import { Deployment, DeploymentRouter } from '@apitopmix/providers/routing';
 import { PASSTHROUGH_UPSTREAMS, PassthroughUpstream } from '../passthrough/passthrough-upstreams';
 import { CHAT_UPSTREAMS, ChatUpstream } from '../upstreams/chat-upstreams';
 import { ChatMetrics } from './chat-metrics';
+import { CompletionTrace } from './completion-trace';
+import { GenAiMessage, inputMessages, outputMessages, StreamedText } from './gen-ai-content';
 
 /** What the controller hands over of a gRPC call: enough to notice cancellation and honour backpressure. */
 export type CallHandle = Pick<Writable, 'writableNeedDrain'> & NodeJS.EventEmitter;
@@ -31,12 +34,17 @@ interface Route {
   upstream?: ChatUpstream;
   /** Set when the request is in the upstream's own format: it passes through. */
   passthrough?: PassthroughUpstream;
+  /** The completion's GenAI span. */
+  trace: CompletionTrace;
 }
 
 type Outcome = 'completed' | 'cancelled' | 'failed';
 
 @Injectable()
 export class CompletionService {
+  /** Calls and streams being served: a stopping process waits for them to record their usage before its producer flushes. */
+  private readonly running = new Set<Promise<unknown>>();
+
   constructor(
     private readonly catalog: ModelCatalog,
     private readonly router: DeploymentRouter,
@@ -47,11 +55,39 @@ export class CompletionService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async complete(request: chat.CompletionRequest, call: CallHandle): Promise<chat.CompletionResponse> {
-    const route = this.route(request);
+  complete(request: chat.CompletionRequest, call: CallHandle): Promise<chat.CompletionResponse> {
+    return this.track(this.completeOnce(request, call));
+  }
+
+  /**
+   * Resolves once every call and stream in flight has ended and published its usage, or after `timeoutMs`. The
+   * server has stopped (and, past its grace period, cancelled) them before this is asked.
+   */
+  async settled(timeoutMs: number): Promise<void> {
+    if (this.running.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.running]),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work);
+    const forget = () => this.running.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  private async completeOnce(request: chat.CompletionRequest, call: CallHandle): Promise<chat.CompletionResponse> {
+    const route = this.route(request, false);
     if (route.upstream) return this.completeCanonical(route, route.upstream, request, call);
     const passthrough = route.passthrough as PassthroughUpstream;
-    const { json, promptText } = passthrough.body(request.body, route.model, false);
+    const { json, promptText } = route.trace.failing(() => passthrough.body(request.body, route.model, false));
+    route.trace.input(() => inputMessages(request.format, json));
     const abort = new AbortController();
     const onCancel = () => abort.abort();
     call.once('cancelled', onCancel);
@@ -61,12 +97,14 @@ export class CompletionService {
         route.model,
         (candidate) => {
           reached = candidate;
-          return this.attempt(candidate, false, () => passthrough.complete(candidate.endpoint, route.model, json, abort.signal));
+          return route.trace.attempt(candidate, () =>
+            this.attempt(candidate, false, () => passthrough.complete(candidate.endpoint, route.model, json, abort.signal)),
+          );
         },
         abort.signal,
       );
       const usage = result.usage ?? { inputTokens: estimateTokens(promptText()), outputTokens: 0 };
-      this.record(route, deployment, usage, !result.usage, 'completed', false, result.model);
+      this.record(route, deployment, usage, !result.usage, 'completed', false, result.model, () => outputMessages(request.format, result.body));
       return {
         format: request.format,
         body: result.body,
@@ -78,6 +116,7 @@ export class CompletionService {
       if (abort.signal.aborted && reached) {
         this.record(route, reached, { inputTokens: estimateTokens(promptText()), outputTokens: 0 }, true, 'cancelled', false);
       }
+      route.trace.fail(error);
       throw error;
     } finally {
       call.off('cancelled', onCancel);
@@ -93,7 +132,7 @@ export class CompletionService {
   stream(request: chat.CompletionRequest, call: CallHandle): Observable<chat.CompletionEvent> {
     return new Observable<chat.CompletionEvent>((subscriber) => {
       const abort = new AbortController();
-      void this.pump(request, call, subscriber, abort.signal);
+      void this.track(this.pump(request, call, subscriber, abort.signal));
       return () => abort.abort();
     });
   }
@@ -103,12 +142,16 @@ export class CompletionService {
     let passthrough: PassthroughUpstream;
     let json: string;
     let promptText: () => string;
+    let trace: CompletionTrace | undefined;
     try {
-      route = this.route(request);
+      route = this.route(request, true);
+      trace = route.trace;
       if (route.upstream) return await this.pumpCanonical(route, route.upstream, request, call, subscriber, signal);
       passthrough = route.passthrough as PassthroughUpstream;
       ({ json, promptText } = passthrough.body(request.body, route.model, true));
+      route.trace.input(() => inputMessages(request.format, json));
     } catch (error) {
+      trace?.fail(error);
       subscriber.error(error);
       return;
     }
@@ -120,23 +163,27 @@ export class CompletionService {
       return { inputTokens: reported?.inputTokens ?? estimateTokens(promptText()), outputTokens: Math.max(reported?.outputTokens ?? 0, tap.contentChunks) };
     };
     let deployment: Deployment | undefined;
+    const text = captureMessageContent ? new StreamedText(request.format) : undefined;
     const started = process.hrtime.bigint();
+    this.metrics.streamsInFlight.inc();
     try {
       // An attempt succeeds once the upstream's first event is in hand; until then the router may try elsewhere.
       const opened = await this.router.run(
         route.model,
-        async (candidate) => {
-          deployment = candidate;
-          tap = passthrough.tap(candidate.endpoint.provider, request.callerWantsUsage);
-          const events = passthrough.stream(candidate.endpoint, route.model, json, signal)[Symbol.asyncIterator]();
-          return { events, first: await events.next() };
-        },
+        (candidate) =>
+          route.trace.attempt(candidate, async () => {
+            deployment = candidate;
+            tap = passthrough.tap(candidate.endpoint.provider, request.callerWantsUsage);
+            const events = passthrough.stream(candidate.endpoint, route.model, json, signal)[Symbol.asyncIterator]();
+            return { events, first: await events.next() };
+          }),
         signal,
       );
       deployment = opened.deployment;
-      this.metrics.timeToFirstToken.observe({ provider: deployment.endpoint.provider, model: route.model.id }, Number(process.hrtime.bigint() - started) / 1e9);
+      this.firstToken(route, deployment, started);
       for (let next = opened.result.first; !next.done; next = await opened.result.events.next()) {
         const { event, data } = next.value;
+        text?.add(data);
         const forwarded = tap.process(data, event);
         if (forwarded === undefined) continue;
         subscriber.next(event === undefined ? { data: Buffer.from(forwarded) } : { data: Buffer.from(forwarded), eventName: event });
@@ -144,35 +191,41 @@ export class CompletionService {
       }
       tap.end();
       const usage = usageSoFar();
-      this.record(route, deployment, usage, !tap.usageFinal, 'completed', true);
+      this.record(route, deployment, usage, !tap.usageFinal, 'completed', true, undefined, text && (() => text.messages()));
       subscriber.next({
         end: { usage: { ...usage, estimated: !tap.usageFinal }, upstream: { provider: deployment.endpoint.provider, model: route.model.upstreamModel } },
       });
       subscriber.complete();
     } catch (error) {
       if (signal.aborted) {
-        if (deployment) this.record(route, deployment, usageSoFar(), !tap.usageFinal, 'cancelled', true);
+        if (deployment) this.record(route, deployment, usageSoFar(), !tap.usageFinal, 'cancelled', true, undefined, text && (() => text.messages()));
+        else route.trace.fail(error);
         return;
       }
       if (tap.events === 0 || !deployment) {
         // Nothing was sent yet: the caller gets a plain error status, as the upstream's API would answer.
+        route.trace.fail(error);
         subscriber.error(error);
         return;
       }
       const usage = usageSoFar();
-      this.record(route, deployment, usage, !tap.usageFinal, 'failed', true);
+      this.record(route, deployment, usage, !tap.usageFinal, 'failed', true, undefined, text && (() => text.messages()));
+      this.metrics.upstreamErrors.inc({ provider: deployment.endpoint.provider, code: isGatewayError(error) ? error.code : 'mid_stream' });
       const provider = deployment.endpoint.provider;
       const failure = isGatewayError(error) ? error : new GatewayError(ErrorCode.UpstreamUnavailable, `The upstream provider (${provider}) failed mid-stream.`);
       if (!isGatewayError(error)) this.logger.warn({ err: error, provider, deployment: deployment.name }, 'upstream failed mid-stream');
       subscriber.next({ error: { code: failure.code, message: failure.message, usage: { ...usage, estimated: !tap.usageFinal } } });
       subscriber.complete();
+    } finally {
+      this.metrics.streamsInFlight.dec();
     }
   }
 
   /** A canonical request translated for the upstream's format; the answer goes back in canonical form. */
   private async completeCanonical(route: Route, upstream: ChatUpstream, request: chat.CompletionRequest, call: CallHandle): Promise<chat.CompletionResponse> {
-    const canonical = parseCanonical(request.body);
-    const body = upstream.toUpstreamBody(canonical, route.model);
+    const canonical = route.trace.failing(() => parseCanonical(request.body));
+    route.trace.input(() => inputMessages(request.format, canonical));
+    const body = route.trace.failing(() => upstream.toUpstreamBody(canonical, route.model));
     const abort = new AbortController();
     const onCancel = () => abort.abort();
     call.once('cancelled', onCancel);
@@ -182,12 +235,14 @@ export class CompletionService {
         route.model,
         (candidate) => {
           reached = candidate;
-          return this.attempt(candidate, false, () => upstream.complete(candidate.endpoint, route.model, body, abort.signal));
+          return route.trace.attempt(candidate, () =>
+            this.attempt(candidate, false, () => upstream.complete(candidate.endpoint, route.model, body, abort.signal)),
+          );
         },
         abort.signal,
       );
       const usage = result.usage;
-      this.record(route, deployment, usage, usage.estimated === true, 'completed', false, result.model);
+      this.record(route, deployment, usage, usage.estimated === true, 'completed', false, result.model, () => outputMessages(request.format, result));
       return {
         format: chat.WireFormat.WIRE_FORMAT_CANONICAL,
         body: Buffer.from(JSON.stringify(result)),
@@ -197,6 +252,7 @@ export class CompletionService {
     } catch (error) {
       if (abort.signal.aborted && reached)
         this.record(route, reached, { inputTokens: estimateTokens(canonicalText(canonical)), outputTokens: 0 }, true, 'cancelled', false);
+      route.trace.fail(error);
       throw error;
     } finally {
       call.off('cancelled', onCancel);
@@ -212,9 +268,12 @@ export class CompletionService {
     subscriber: Subscriber<chat.CompletionEvent>,
     signal: AbortSignal,
   ): Promise<void> {
-    const canonical = parseCanonical(request.body);
-    const body = upstream.toUpstreamBody(canonical, route.model);
+    const canonical = route.trace.failing(() => parseCanonical(request.body));
+    route.trace.input(() => inputMessages(request.format, canonical));
+    const body = route.trace.failing(() => upstream.toUpstreamBody(canonical, route.model));
     const parser = upstream.streamParser();
+    const text = captureMessageContent ? new StreamedText(request.format) : undefined;
+    const output = text && (() => text.messages());
     let usage: CanonicalUsage | undefined;
     let textDeltas = 0;
     let forwardedAny = false;
@@ -225,28 +284,31 @@ export class CompletionService {
         if (event.type === 'usage') usage = event.usage;
         if (event.type === 'text_delta' || event.type === 'thinking_delta' || event.type === 'tool_arguments_delta') textDeltas += 1;
         if (event.type === 'error') throw new GatewayError(ErrorCode.UpstreamUnavailable, event.message);
+        text?.add(event);
         subscriber.next({ data: Buffer.from(JSON.stringify(event)) });
         forwardedAny = true;
         if (call.writableNeedDrain) await once(call, 'drain', { signal });
       }
     };
     const started = process.hrtime.bigint();
+    this.metrics.streamsInFlight.inc();
     try {
       const opened = await this.router.run(
         route.model,
-        async (candidate) => {
-          deployment = candidate;
-          const events = upstream.stream(candidate.endpoint, route.model, body, signal)[Symbol.asyncIterator]();
-          return { events, first: await events.next() };
-        },
+        (candidate) =>
+          route.trace.attempt(candidate, async () => {
+            deployment = candidate;
+            const events = upstream.stream(candidate.endpoint, route.model, body, signal)[Symbol.asyncIterator]();
+            return { events, first: await events.next() };
+          }),
         signal,
       );
       deployment = opened.deployment;
-      this.metrics.timeToFirstToken.observe({ provider: deployment.endpoint.provider, model: route.model.id }, Number(process.hrtime.bigint() - started) / 1e9);
+      this.firstToken(route, deployment, started);
       for (let next = opened.result.first; !next.done; next = await opened.result.events.next()) await forward(parser.push(next.value));
       await forward(parser.end());
       const final = usageSoFar();
-      this.record(route, deployment, final, usage === undefined || usage.estimated === true, 'completed', true);
+      this.record(route, deployment, final, usage === undefined || usage.estimated === true, 'completed', true, undefined, output);
       subscriber.next({
         end: {
           usage: { inputTokens: final.inputTokens, outputTokens: final.outputTokens, estimated: usage === undefined },
@@ -256,21 +318,33 @@ export class CompletionService {
       subscriber.complete();
     } catch (error) {
       if (signal.aborted) {
-        if (deployment) this.record(route, deployment, usageSoFar(), usage === undefined, 'cancelled', true);
+        if (deployment) this.record(route, deployment, usageSoFar(), usage === undefined, 'cancelled', true, undefined, output);
+        else route.trace.fail(error);
         return;
       }
       if (!forwardedAny || !deployment) {
+        route.trace.fail(error);
         subscriber.error(error);
         return;
       }
       const final = usageSoFar();
-      this.record(route, deployment, final, usage === undefined, 'failed', true);
+      this.record(route, deployment, final, usage === undefined, 'failed', true, undefined, output);
+      this.metrics.upstreamErrors.inc({ provider: deployment.endpoint.provider, code: isGatewayError(error) ? error.code : 'mid_stream' });
       const failure = isGatewayError(error)
         ? error
         : new GatewayError(ErrorCode.UpstreamUnavailable, `The upstream provider (${deployment.endpoint.provider}) failed mid-stream.`);
       subscriber.next({ error: { code: failure.code, message: failure.message, usage: { ...final, estimated: usage === undefined } } });
       subscriber.complete();
+    } finally {
+      this.metrics.streamsInFlight.dec();
     }
+  }
+
+  /** Time to the upstream's first event: the histogram by provider and model, and the completion's span. */
+  private firstToken(route: Route, deployment: Deployment, started: bigint): void {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    this.metrics.timeToFirstToken.observe({ provider: deployment.endpoint.provider, model: route.model.id }, seconds);
+    route.trace.firstChunk(seconds);
   }
 
   /** One upstream attempt, measured and counted by deployment. */
@@ -280,14 +354,16 @@ export class CompletionService {
     try {
       return await call();
     } catch (error) {
-      this.metrics.upstreamRequests.inc({ ...labels, outcome: isGatewayError(error) ? error.code : 'error' });
+      const code = isGatewayError(error) ? error.code : 'error';
+      this.metrics.upstreamRequests.inc({ ...labels, outcome: code });
+      this.metrics.upstreamErrors.inc({ provider: deployment.endpoint.provider, code });
       throw error;
     } finally {
       timer();
     }
   }
 
-  private route(request: chat.CompletionRequest): Route {
+  private route(request: chat.CompletionRequest, streamed: boolean): Route {
     if (!request.caller?.accountId) throw GatewayError.invalid('caller is required');
     const model = this.catalog.findOfKind(request.model, 'chat');
     if (!model)
@@ -300,13 +376,13 @@ export class CompletionService {
           ErrorCode.UpstreamUnavailable,
           `The model '${model.id}' is not available: its upstream format (${upstreamFormat}) is not served.`,
         );
-      return { model, caller: request.caller, upstream };
+      return { model, caller: request.caller, upstream, trace: new CompletionTrace(model, request.caller, streamed) };
     }
     const passthrough = passthroughFormats[request.format] === upstreamFormat ? this.passthroughs[upstreamFormat] : undefined;
     if (!passthrough) {
       throw GatewayError.invalid(`No pass-through from ${chat.wireFormatToJSON(request.format)} to the ${upstreamFormat} format of '${model.id}'.`);
     }
-    return { model, caller: request.caller, passthrough };
+    return { model, caller: request.caller, passthrough, trace: new CompletionTrace(model, request.caller, streamed) };
   }
 
   private record(
@@ -317,8 +393,18 @@ export class CompletionService {
     outcome: Outcome,
     streamed: boolean,
     upstreamModel?: string,
+    output?: () => GenAiMessage[],
   ): void {
     const provider = deployment.endpoint.provider;
+    route.trace.finish({
+      deployment,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      estimated,
+      outcome,
+      responseModel: upstreamModel || route.model.upstreamModel,
+      output,
+    });
     this.metrics.upstreamRequests.inc({ provider, outcome, streamed: String(streamed) });
     this.metrics.tokens.inc({ model: route.model.id, direction: 'input' }, usage.inputTokens);
     this.metrics.tokens.inc({ model: route.model.id, direction: 'output' }, usage.outputTokens);

@@ -6,6 +6,7 @@ import { ErrorCode, GatewayError } from '@apitopmix/platform/errors';
 import { extractApiKey } from '../auth/api-key-extractor';
 import { AuthService, Caller } from '../auth/auth.service';
 import { CreditGateService, Reservation } from '../credit/credit-gate.service';
+import { recordCaller, recordGenAiRequest } from '../http/request-telemetry';
 import { AdmissionService } from '../rate-limit/admission.service';
 import { rateLimitHeaders } from '../rate-limit/rate-limit.client';
 
@@ -58,6 +59,7 @@ export class RequestAdmission {
 
   async admit<R, K extends TokenPricedKind>(req: FastifyRequest, reply: FastifyReply, reader: RequestReader<R, K>): Promise<Admitted<R, ModelOfKind<K>>> {
     const caller = await this.auth.authenticate(extractApiKey(req));
+    recordCaller(req, caller);
     let request: R | undefined;
     let invalid: unknown;
     try {
@@ -66,6 +68,7 @@ export class RequestAdmission {
       invalid = error;
     }
     const model = request ? this.catalog.findOfKind(reader.model(request), reader.kind) : undefined;
+    if (request) recordGenAiRequest(req, reader.kind === 'chat' ? 'chat' : 'embeddings', reader.model(request));
     let unsupported: unknown;
     if (request && model && reader.check) {
       try {
@@ -102,6 +105,7 @@ export class RequestAdmission {
 
   /** Who is calling, as every internal service is told. */
   callerContext(req: FastifyRequest, caller: Caller): common.CallerContext {
+    recordCaller(req, caller);
     return { requestId: req.id, accountId: caller.accountId, apiKeyId: caller.apiKeyId, tier: tierByName[caller.tier] };
   }
 

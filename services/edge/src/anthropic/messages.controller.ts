@@ -53,7 +53,7 @@ export class MessagesController {
         true,
       );
       if (!request.stream) {
-        const response = await this.runner.complete(admitted, completion);
+        const response = await this.runner.complete(req, admitted, completion);
         reply.status(200).header('content-type', 'application/json').send(response.body);
         return;
       }
@@ -63,7 +63,7 @@ export class MessagesController {
     const canonical = anthropicMessagesDialect.toCanonical(request);
     const completion = this.runner.completionRequest(req, admitted, chat.WireFormat.WIRE_FORMAT_CANONICAL, Buffer.from(JSON.stringify(canonical)), true);
     if (!request.stream) {
-      const response = await this.runner.complete(admitted, completion);
+      const response = await this.runner.complete(req, admitted, completion);
       const message = anthropicMessagesDialect.fromCanonical(JSON.parse(response.body.toString('utf8')) as CanonicalChatResponse, { model: request.model });
       reply.status(200).header('content-type', 'application/json').send(JSON.stringify(message));
       return;

@@ -5,7 +5,9 @@ import { chat } from '@apitopmix/contracts';
 import { CONFIG } from '@apitopmix/platform/nest';
 import { Admitted, RequestAdmission, RequestReader } from '../admission/request-admission';
 import { EdgeConfig } from '../config/edge.config';
+import { EdgeShutdown } from '../health/edge-shutdown';
 import { EdgeMetrics } from '../http/edge-metrics';
+import { recordGenAiResponse } from '../http/request-telemetry';
 import { relayStream, StreamFraming } from '../http/sse-relay';
 import { ChatClient } from './chat.client';
 
@@ -24,6 +26,7 @@ export class CompletionRunner {
     private readonly admission: RequestAdmission,
     private readonly chat: ChatClient,
     private readonly metrics: EdgeMetrics,
+    private readonly shutdown: EdgeShutdown,
     @Inject(CONFIG) private readonly config: EdgeConfig,
   ) {}
 
@@ -41,24 +44,35 @@ export class CompletionRunner {
     return { caller: this.admission.callerContext(req, admitted.caller), model: admitted.model.id, format, body, callerWantsUsage };
   }
 
-  complete(admitted: AdmittedCompletion<unknown>, completion: chat.CompletionRequest): Promise<chat.CompletionResponse> {
-    return this.admission.call(admitted, () => this.chat.complete(completion));
+  async complete(req: FastifyRequest, admitted: AdmittedCompletion<unknown>, completion: chat.CompletionRequest): Promise<chat.CompletionResponse> {
+    const response = await this.admission.call(admitted, () => this.chat.complete(completion));
+    recordGenAiResponse(req, response.upstream, response.usage);
+    return response;
   }
 
+  /**
+   * Relays a stream until its end, the client leaving, or the shutdown's grace period ending (the stream is then cut
+   * with an error event; chat bills what was generated).
+   */
   async stream(reply: FastifyReply, admitted: AdmittedCompletion<unknown>, completion: chat.CompletionRequest, framing?: StreamFraming): Promise<void> {
     this.metrics.streamsInFlight.inc();
+    const open = this.shutdown.openStream();
     try {
       let outcome;
       try {
-        outcome = await relayStream(reply, this.chat.stream(completion), admitted.headers, framing, this.config.SSE_KEEP_ALIVE_MS);
+        outcome = await relayStream(reply, this.chat.stream(completion), admitted.headers, framing, this.config.SSE_KEEP_ALIVE_MS, open.signal);
       } catch (error) {
         // It failed before its first event, so chat reported no usage.
         this.admission.release(admitted);
         throw error;
       }
-      // A client that left early is settled by the usage event chat sends for what was generated.
+      if (outcome.firstEventSeconds !== undefined) this.metrics.timeToFirstToken.observe({ model: admitted.model.id }, outcome.firstEventSeconds);
+      if (outcome.cut) this.metrics.streamsCut.inc();
+      // A client that left early, or a stream cut by the shutdown, is settled by the usage event chat sends for
+      // what was generated.
       if (outcome.usage) this.admission.settle(admitted, outcome.usage);
     } finally {
+      open.close();
       this.metrics.streamsInFlight.dec();
     }
   }

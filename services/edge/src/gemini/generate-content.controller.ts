@@ -43,7 +43,7 @@ export class GenerateContentController {
       const body = req.rawBody ?? Buffer.from(JSON.stringify(admitted.request.body));
       const completion = this.runner.completionRequest(req, admitted, chat.WireFormat.WIRE_FORMAT_GEMINI, body, true);
       if (!stream) {
-        const response = await this.runner.complete(admitted, completion);
+        const response = await this.runner.complete(req, admitted, completion);
         reply.status(200).header('content-type', 'application/json').send(response.body);
         return;
       }
@@ -54,7 +54,7 @@ export class GenerateContentController {
     const includeThoughts = canonical.thinking?.includeThoughts === true;
     const completion = this.runner.completionRequest(req, admitted, chat.WireFormat.WIRE_FORMAT_CANONICAL, Buffer.from(JSON.stringify(canonical)), true);
     if (!stream) {
-      const response = await this.runner.complete(admitted, completion);
+      const response = await this.runner.complete(req, admitted, completion);
       const answer = geminiDialect.fromCanonical(JSON.parse(response.body.toString('utf8')) as CanonicalChatResponse, { model, includeThoughts });
       reply.status(200).header('content-type', 'application/json').send(JSON.stringify(answer));
       return;

@@ -5,10 +5,18 @@ import { chat, common } from '@apitopmix/contracts';
 import { sseDone, sseEvent, sseHeaders, toOpenAiError } from '@apitopmix/dialects/openai-chat';
 import { ErrorCode, GatewayError, isErrorCode } from '@apitopmix/platform/errors';
 import { fromGrpcError } from '@apitopmix/platform/grpc';
+import { shuttingDownError } from '../health/edge-shutdown';
+import { recordGenAiResponse } from './request-telemetry';
 
 export interface RelayOutcome {
   usage?: common.TokenUsage;
+  /** Which provider and model answered, from the stream's end (or error) event. */
+  upstream?: chat.Upstream;
   clientGone: boolean;
+  /** Seconds from the call to the stream's first event. */
+  firstEventSeconds?: number;
+  /** The stream was cut by the edge's shutdown (it ended with an error event). */
+  cut?: boolean;
 }
 
 /**
@@ -18,6 +26,8 @@ export interface RelayOutcome {
  *   chat, which holds the upstream).
  * - A client that goes away cancels the gRPC call, which aborts the upstream.
  * - A failure after the first event ends the stream with an error event, never a silent truncation.
+ * - `shutdown` aborting (the edge's grace period is over) cancels the call (chat then bills what was generated) and
+ *   ends the stream with an error event, or answers 503 if nothing was sent yet.
  */
 /** How a dialect frames a stream: what to write for each chat event, at the end, and for a failure. */
 export interface StreamFraming {
@@ -51,15 +61,21 @@ export async function relayStream(
   headers: Record<string, string>,
   framing: StreamFraming = openAiPassthroughFraming,
   keepAliveMs = KEEP_ALIVE_MS,
+  shutdown?: AbortSignal,
 ): Promise<RelayOutcome> {
   const raw = reply.raw;
   let started = false;
   let finished = false;
   let lastWrite = Date.now();
+  const called = process.hrtime.bigint();
+  let firstEventSeconds: number | undefined;
   const onClose = () => {
     if (!finished) call.cancel();
   };
   raw.once('close', onClose);
+  const onShutdown = () => call.cancel();
+  if (shutdown?.aborted) call.cancel();
+  else shutdown?.addEventListener('abort', onShutdown, { once: true });
   const start = () => {
     if (started) return;
     reply.hijack();
@@ -78,8 +94,13 @@ export async function relayStream(
           },
           Math.max(10, Math.floor(keepAliveMs / 3)),
         );
+  // The last event is answered at once, but the loop reads on to the call's end (its status follows at once), so
+  // the call is not aborted by leaving the iterator early.
+  let ended: RelayOutcome | undefined;
   try {
     for await (const event of call as AsyncIterable<chat.CompletionEvent>) {
+      if (ended) continue;
+      firstEventSeconds ??= Number(process.hrtime.bigint() - called) / 1e9;
       start();
       lastWrite = Date.now();
       if (event.data) {
@@ -88,29 +109,38 @@ export async function relayStream(
         if (full) await drained(raw);
       } else if (event.end) {
         finished = true;
+        // Before the response ends, which ends the request's span.
+        recordGenAiResponse(reply.request, event.end.upstream, event.end.usage, firstEventSeconds);
         for (const frame of framing.end()) raw.write(frame);
         raw.end();
-        return { usage: event.end.usage, clientGone: false };
+        ended = { usage: event.end.usage, upstream: event.end.upstream, clientGone: false, firstEventSeconds };
+        continue;
       } else if (event.error) {
         finished = true;
         const error = new GatewayError(isErrorCode(event.error.code) ? event.error.code : ErrorCode.UpstreamUnavailable, event.error.message);
+        recordGenAiResponse(reply.request, undefined, event.error.usage, firstEventSeconds);
         raw.end(framing.error(error));
-        return { usage: event.error.usage, clientGone: false };
+        ended = { usage: event.error.usage, clientGone: false, firstEventSeconds };
+        continue;
       }
       if (raw.destroyed) break;
     }
+    if (ended) return ended;
     if (raw.destroyed) return { clientGone: true };
     throw new GatewayError(ErrorCode.UpstreamUnavailable, 'The stream ended before the upstream finished.');
   } catch (error) {
+    if (ended) return ended;
     if (raw.destroyed || raw.writableEnded) return { clientGone: true };
-    const failure = asGatewayError(error);
+    const cut = shutdown?.aborted === true;
+    const failure = cut ? shuttingDownError() : asGatewayError(error);
     if (!started) throw failure;
     finished = true;
     raw.end(framing.error(failure));
-    return { clientGone: false };
+    return { clientGone: false, firstEventSeconds, cut };
   } finally {
     if (keepAlive) clearInterval(keepAlive);
     raw.off('close', onClose);
+    shutdown?.removeEventListener('abort', onShutdown);
   }
 }
 

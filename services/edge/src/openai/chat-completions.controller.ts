@@ -37,7 +37,7 @@ export class ChatCompletionsController {
         );
 
     if (!request.stream) {
-      const response = await this.runner.complete(admitted, completion);
+      const response = await this.runner.complete(req, admitted, completion);
       const body =
         response.format === chat.WireFormat.WIRE_FORMAT_CANONICAL
           ? JSON.stringify(openAiChatDialect.fromCanonical(JSON.parse(response.body.toString('utf8')) as CanonicalChatResponse, { model: request.model }))
