@@ -4,3 +4,5 @@ export * from './wait-for';
 export * from './python-sdk';
 export * from './sandbox-control';
 export * from './kafka-topic';
+export * from './otlp-receiver';
+export * from './prometheus-scrape';
