@@ -79,7 +79,16 @@ if (failures.length) {
   process.exit(1);
 }
 
-// 4. The chart's unit tests.
+// 4. The chart's unit tests. They load the services' configuration schemas, which import the generated contracts:
+// in a fresh clone, before any build, generate them first (what scripts/build.mjs does first too).
+if (!existsSync(join(repoRoot, 'libs/contracts/src/generated'))) {
+  log('generating the contracts first (nx run-many -t generate)');
+  run(join(repoRoot, 'node_modules/.bin/nx'), ['run-many', '-t', 'generate', '--outputStyle=static'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
+  });
+}
 log('chart unit tests');
 try {
   run(join(repoRoot, 'node_modules/.bin/jest'), ['--config', join(repoRoot, 'helm/tests/jest.config.js')], {
