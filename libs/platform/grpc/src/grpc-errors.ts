@@ -59,6 +59,11 @@ export function fromGrpcError(error: ServiceError, peer: string): GatewayError {
   return new GatewayError(ErrorCode.Internal, 'internal error', { cause: error });
 }
 
+/** Whether a gRPC failure came from the transport (a reset stream, a peer gone) rather than as a domain error the peer sent. */
+export function isTransportFailure(error: ServiceError): boolean {
+  return !isErrorCode(error.metadata?.get(CODE)[0]);
+}
+
 function decodeParam(value: string | Buffer | undefined): string | undefined {
   if (value === undefined) return undefined;
   try {

@@ -10,9 +10,9 @@ import { channelOptions, createHealth, HealthImplementation, setServing } from '
 import { startMetricsServer } from '@apitopmix/platform/metrics';
 import { stopTelemetry } from '@apitopmix/platform/telemetry';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
-import { GrpcMetricsInterceptor } from './grpc-metrics.interceptor';
+import { GrpcServerMetrics } from './grpc-server-metrics';
 import { PinoNestLogger } from './pino-nest-logger';
-import { HEALTH } from './tokens';
+import { GRACE_EXPIRED, HEALTH } from './tokens';
 
 export interface GrpcServiceOptions {
   name: string;
@@ -32,12 +32,12 @@ export interface GrpcServiceOptions {
 
 /**
  * Starts one internal NestJS gRPC service the same way everywhere: proto files loaded from proto/, the standard
- * gRPC health service, domain errors mapped to gRPC statuses, request metrics (GrpcMetricsInterceptor),
+ * gRPC health service, domain errors mapped to gRPC statuses, request metrics (GrpcServerMetrics),
  * structured logs, a Prometheus endpoint, and a graceful stop on SIGTERM/SIGINT:
  * 1. health turns NOT_SERVING, so callers stop choosing this instance;
  * 2. the server stops taking new calls and lets those in flight (streams included) finish, for at most
- *    `shutdownGraceMs`; then what is left is cancelled, which each handler treats as a client gone (chat bills what a
- *    cut stream generated);
+ *    `shutdownGraceMs`; then the module's GRACE_EXPIRED function, if any, ends what it can cleanly (chat cuts its
+ *    streams with an error event and bills what they generated), and a second later what is left is reset;
  * 3. the modules' shutdown hooks run: Kafka producers flush (what they cannot send in time stays in their spool),
  *    consumers leave their group;
  * 4. buffered spans are exported, and the process exits 0.
@@ -47,6 +47,7 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
   const health: HealthImplementation = createHealth(serviceNames);
   const root = protoRoot();
   let server: Server | undefined;
+  const calls = new GrpcServerMetrics(options.metrics);
   const module: DynamicModule = {
     ...options.module,
     global: true,
@@ -66,13 +67,12 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
       gracefulShutdown: true,
       onLoadPackageDefinition: (_pkg: unknown, grpcServer: Server) => {
         server = grpcServer;
+        calls.instrument(grpcServer);
         health.addToServer(grpcServer);
       },
     },
   });
   app.useGlobalFilters(new GrpcExceptionFilter(options.logger));
-  const calls = new GrpcMetricsInterceptor(options.metrics);
-  app.useGlobalInterceptors(calls);
   await app.listen();
   const metrics = options.metricsPort !== undefined ? await startMetricsServer(options.metrics, options.metricsPort) : undefined;
   await options.ready?.(app);
@@ -86,9 +86,15 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
     stopping = true;
     options.logger.info({ signal, inFlight: calls.inFlightCalls, graceMs }, `${options.name} stopping`);
     setServing(health, serviceNames, false);
+    let force: NodeJS.Timeout | undefined;
     const grace = setTimeout(() => {
-      options.logger.warn({ inFlight: calls.inFlightCalls }, `${options.name}: grace period over, cancelling the calls still running`);
-      server?.forceShutdown();
+      options.logger.warn({ inFlight: calls.inFlightCalls }, `${options.name}: grace period over, ending the calls still running`);
+      try {
+        (app.get(GRACE_EXPIRED, { strict: false }) as () => unknown)();
+      } catch {
+        // No such function in this service: the server resets what is left.
+      }
+      force = setTimeout(() => server?.forceShutdown(), 1_000);
     }, graceMs);
     try {
       await app.close();
@@ -96,6 +102,7 @@ export async function bootstrapGrpcService(options: GrpcServiceOptions): Promise
       options.logger.error({ err: error }, `${options.name}: error while stopping`);
     }
     clearTimeout(grace);
+    clearTimeout(force);
     await metrics?.close();
     options.logger.info(`${options.name} stopped`);
     await stopTelemetry();

@@ -3,4 +3,4 @@ export * from './grpc-exception.filter';
 export * from './pino-nest-logger';
 export * from './tokens';
 export * from './run-grpc-service';
-export * from './grpc-metrics.interceptor';
+export * from './grpc-server-metrics';
