@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ModelCatalog } from '@apitopmix/catalog';
 import { BatchingProducer, createKafka } from '@apitopmix/platform/kafka';
-import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
+import { CONFIG, GRACE_EXPIRED, LOGGER, METRICS } from '@apitopmix/platform/nest';
 import { connectUsageProducer, openUsageProducer, UsagePublisher } from '@apitopmix/platform/usage';
 import { createUpstreamAgent } from '@apitopmix/providers/core';
 import { DeploymentRouter, loadRoutingConfig } from '@apitopmix/providers/routing';
@@ -56,6 +56,8 @@ export class AppModule implements OnApplicationBootstrap, OnApplicationShutdown 
           inject: [USAGE_PRODUCER],
         },
         CompletionService,
+        // When the shutdown's grace period ends, streams still running are cut cleanly (usage published, error event).
+        { provide: GRACE_EXPIRED, useFactory: (completions: CompletionService) => () => completions.cutStreams(), inject: [CompletionService] },
       ],
     };
   }

@@ -40,10 +40,21 @@ interface Route {
 
 type Outcome = 'completed' | 'cancelled' | 'failed';
 
+/** The abort reason of a stream cut because the service is stopping (rather than because its caller left). */
+const CUT = Symbol('cut by shutdown');
+
+function restarting(): GatewayError {
+  return new GatewayError(ErrorCode.ServiceUnavailable, 'The gateway is restarting and could not finish this request. Please retry.', {
+    retryAfterSeconds: 1,
+  });
+}
+
 @Injectable()
 export class CompletionService {
   /** Calls and streams being served: a stopping process waits for them to record their usage before its producer flushes. */
   private readonly running = new Set<Promise<unknown>>();
+  /** Streams being served, to cut when the shutdown's grace period ends. */
+  private readonly streams = new Set<AbortController>();
 
   constructor(
     private readonly catalog: ModelCatalog,
@@ -132,9 +143,21 @@ export class CompletionService {
   stream(request: chat.CompletionRequest, call: CallHandle): Observable<chat.CompletionEvent> {
     return new Observable<chat.CompletionEvent>((subscriber) => {
       const abort = new AbortController();
-      void this.track(this.pump(request, call, subscriber, abort.signal));
+      this.streams.add(abort);
+      void this.track(this.pump(request, call, subscriber, abort.signal)).finally(() => this.streams.delete(abort));
       return () => abort.abort();
     });
+  }
+
+  /**
+   * The shutdown's grace period is over: every stream still running stops reading its upstream, publishes the usage
+   * of what was generated, and ends with an error event that carries it (or a plain error if nothing was sent yet),
+   * so its call completes normally rather than being reset.
+   */
+  cutStreams(): number {
+    const cut = this.streams.size;
+    for (const stream of this.streams) stream.abort(CUT);
+    return cut;
   }
 
   private async pump(request: chat.CompletionRequest, call: CallHandle, subscriber: Subscriber<chat.CompletionEvent>, signal: AbortSignal): Promise<void> {
@@ -198,8 +221,10 @@ export class CompletionService {
       subscriber.complete();
     } catch (error) {
       if (signal.aborted) {
-        if (deployment) this.record(route, deployment, usageSoFar(), !tap.usageFinal, 'cancelled', true, undefined, text && (() => text.messages()));
+        const usage = deployment ? usageSoFar() : undefined;
+        if (deployment) this.record(route, deployment, usage!, !tap.usageFinal, 'cancelled', true, undefined, text && (() => text.messages()));
         else route.trace.fail(error);
+        if (signal.reason === CUT) this.endCut(subscriber, tap.events > 0 && usage ? { ...usage, estimated: !tap.usageFinal } : undefined);
         return;
       }
       if (tap.events === 0 || !deployment) {
@@ -318,8 +343,10 @@ export class CompletionService {
       subscriber.complete();
     } catch (error) {
       if (signal.aborted) {
-        if (deployment) this.record(route, deployment, usageSoFar(), usage === undefined, 'cancelled', true, undefined, output);
+        const final = deployment ? usageSoFar() : undefined;
+        if (deployment) this.record(route, deployment, final!, usage === undefined, 'cancelled', true, undefined, output);
         else route.trace.fail(error);
+        if (signal.reason === CUT) this.endCut(subscriber, forwardedAny && final ? { ...final, estimated: usage === undefined } : undefined);
         return;
       }
       if (!forwardedAny || !deployment) {
@@ -338,6 +365,18 @@ export class CompletionService {
     } finally {
       this.metrics.streamsInFlight.dec();
     }
+  }
+
+  /** Ends a stream cut by the shutdown: an error event with its usage once something was sent, else a plain error. */
+  private endCut(subscriber: Subscriber<chat.CompletionEvent>, usage: common.TokenUsage | undefined): void {
+    if (subscriber.closed) return;
+    const failure = restarting();
+    if (!usage) {
+      subscriber.error(failure);
+      return;
+    }
+    subscriber.next({ error: { code: failure.code, message: failure.message, usage } });
+    subscriber.complete();
   }
 
   /** Time to the upstream's first event: the histogram by provider and model, and the completion's span. */

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { chat, common } from '@apitopmix/contracts';
 import { sseDone, sseEvent, sseHeaders, toOpenAiError } from '@apitopmix/dialects/openai-chat';
 import { ErrorCode, GatewayError, isErrorCode } from '@apitopmix/platform/errors';
-import { fromGrpcError } from '@apitopmix/platform/grpc';
+import { fromGrpcError, isTransportFailure } from '@apitopmix/platform/grpc';
 import { shuttingDownError } from '../health/edge-shutdown';
 import { recordGenAiResponse } from './request-telemetry';
 
@@ -146,7 +146,13 @@ export async function relayStream(
 
 function asGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
-  if (error && typeof error === 'object' && 'metadata' in error && 'code' in error) return fromGrpcError(error as ServiceError, 'chat');
+  if (error && typeof error === 'object' && 'metadata' in error && 'code' in error) {
+    const mapped = fromGrpcError(error as ServiceError, 'chat');
+    // A stream reset under it (chat stopped past its grace period, or crashed) is an outage, not a bug of ours.
+    if (mapped.code === ErrorCode.Internal && isTransportFailure(error as ServiceError))
+      return new GatewayError(ErrorCode.ServiceUnavailable, 'The stream was interrupted.');
+    return mapped;
+  }
   return new GatewayError(ErrorCode.ServiceUnavailable, 'The stream was interrupted.');
 }
 
