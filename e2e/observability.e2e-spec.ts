@@ -362,3 +362,56 @@ describe('graceful shutdown of the edge', () => {
     expect(rows[0].outputTokens).toBeLessThan(12);
   });
 });
+
+describe('graceful shutdown of a gRPC service', () => {
+  it('SIGTERM to chat during a stream: health fails, the stream runs to the grace period, ends with an error event, is billed; chat exits 0', async () => {
+    const { apiKey, accountId } = await createTestAccount(platform.prisma, { tier: 'PRO' });
+    const chat = platform.process('chat');
+    chat.definition.env.SHUTDOWN_GRACE_MS = '1500';
+    await chat.stop();
+    chat.start();
+    await chat.waitReady();
+    await sandbox.settings({ chunkDelayMs: 1_000 });
+
+    const response = await fetch(`${platform.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4.1', messages: [{ role: 'user', content: 'outlive chat' }], stream: true }),
+    });
+    const requestId = response.headers.get('x-request-id');
+    const reader = (response.body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes('"content":"S')) text += decoder.decode((await reader.next()).value, { stream: true });
+
+    const sigterm = Date.now();
+    const exit = chat.stop(30_000);
+    // chat reports NOT_SERVING at once: the edge's readiness fails on it while the stream goes on.
+    const readiness = await waitFor(
+      () => fetch(`${platform.baseUrl}/readyz`).then((r) => r.json() as Promise<{ checks: Record<string, string> }>),
+      (r) => r.checks.chat !== 'ok',
+      3_000,
+    );
+    expect(readiness.checks.chat).not.toBe('ok');
+    for (let next = await reader.next(); !next.done; next = await reader.next()) text += decoder.decode(next.value, { stream: true });
+    expect(Date.now() - sigterm).toBeGreaterThanOrEqual(1_400);
+    const frames = text.split('\n\n').filter(Boolean);
+    expect(frames).not.toContain('data: [DONE]');
+    expect(JSON.parse(frames[frames.length - 1].slice('data: '.length)).error).toMatchObject({
+      type: 'service_unavailable',
+      message: expect.stringMatching(/restarting/),
+    });
+    expect(await exit).toEqual({ code: 0, signal: null });
+
+    const rows = await waitFor(
+      () => ledgerRows(platform.prisma, accountId),
+      (r) => r.length === 1,
+      15_000,
+    );
+    expect(rows[0].requestId).toBe(requestId);
+    expect(rows[0].outputTokens).toBeGreaterThanOrEqual(2);
+    delete chat.definition.env.SHUTDOWN_GRACE_MS;
+    chat.start();
+    await chat.waitReady();
+  });
+});
