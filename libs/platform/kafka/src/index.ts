@@ -4,3 +4,4 @@ export { DurableSpool } from './durable-spool';
 export type { DurableSpoolOptions } from './durable-spool';
 export { SpoolLockedError } from './spool-lock';
 export * from './consumer-lag';
+export * from './background-consumer';

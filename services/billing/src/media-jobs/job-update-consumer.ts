@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ModelCatalog } from '@apitopmix/catalog';
 import { MediaJobUpdate, mediaJobUpdateSchema, topicName, topics } from '@apitopmix/contracts';
-import { Consumer, EachBatchPayload, ensureTopics, Kafka, KafkaMessage, trackConsumerLag } from '@apitopmix/platform/kafka';
+import { BackgroundConsumer, Consumer, EachBatchPayload, Kafka, KafkaMessage, trackConsumerLag } from '@apitopmix/platform/kafka';
 import { Counter } from '@apitopmix/platform/metrics';
 import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
 import { BillingConfig } from '../config/billing.config';
@@ -29,11 +29,10 @@ export class JobUpdateConsumer implements OnApplicationBootstrap, OnApplicationS
   private readonly consumer: Consumer;
   private readonly topic: string;
   private readonly updates: Counter<'result'>;
-  private starting: Promise<void> = Promise.resolve();
-  private stopped = false;
+  private readonly background: BackgroundConsumer;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) kafka: Kafka,
     @Inject(CONFIG) config: BillingConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: Registry,
@@ -44,6 +43,14 @@ export class JobUpdateConsumer implements OnApplicationBootstrap, OnApplicationS
     this.topic = topicName(topics.mediaJobUpdates, config.KAFKA_TOPIC_PREFIX);
     const groupId = `${config.BILLING_CONSUMER_GROUP}.media-jobs`;
     this.consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
+    this.background = new BackgroundConsumer({
+      kafka,
+      consumer: this.consumer,
+      topic: this.topic,
+      name: 'media job consumer',
+      logger,
+      eachBatch: (payload) => this.settleBatch(payload),
+    });
     trackConsumerLag(this.consumer, groupId, metrics);
     this.updates = new Counter({
       name: 'billing_media_job_updates_total',
@@ -54,27 +61,11 @@ export class JobUpdateConsumer implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    this.starting = this.start();
+    this.background.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.starting;
-    await this.consumer.disconnect();
-  }
-
-  private async start(attempt = 1): Promise<void> {
-    try {
-      await ensureTopics(this.kafka, [this.topic]);
-      await this.consumer.connect();
-      await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
-      await this.consumer.run({ eachBatch: (payload) => this.settleBatch(payload) });
-    } catch (error) {
-      if (this.stopped) return;
-      this.logger.warn({ err: error, attempt }, 'Kafka not reachable; the media job consumer retries');
-      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 5_000)));
-      if (!this.stopped) return this.start(attempt + 1);
-    }
+    await this.background.stop();
   }
 
   private async settleBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }: EachBatchPayload): Promise<void> {

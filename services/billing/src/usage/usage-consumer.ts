@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ModelCatalog } from '@apitopmix/catalog';
 import { topicName, topics, usageEventSchema } from '@apitopmix/contracts';
-import { Consumer, EachBatchPayload, ensureTopics, Kafka, KafkaMessage, trackConsumerLag } from '@apitopmix/platform/kafka';
+import { BackgroundConsumer, Consumer, EachBatchPayload, Kafka, KafkaMessage, trackConsumerLag } from '@apitopmix/platform/kafka';
 import { Counter, Histogram, latencyBuckets } from '@apitopmix/platform/metrics';
 import { CONFIG, LOGGER, METRICS } from '@apitopmix/platform/nest';
 import { Attr, startBatchSpan, startConsumerSpan, withSpan } from '@apitopmix/platform/telemetry';
@@ -28,11 +28,10 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
   private readonly groupId: string;
   private readonly events: Counter<'result'>;
   private readonly settleDuration: Histogram;
-  private starting: Promise<void> = Promise.resolve();
-  private stopped = false;
+  private readonly background: BackgroundConsumer;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA) kafka: Kafka,
     @Inject(CONFIG) config: BillingConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) metrics: Registry,
@@ -44,6 +43,14 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
     // A killed consumer's partitions move to a new one after the session timeout: keep it short.
     this.groupId = config.BILLING_CONSUMER_GROUP;
     this.consumer = kafka.consumer({ groupId: this.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000, allowAutoTopicCreation: false });
+    this.background = new BackgroundConsumer({
+      kafka,
+      consumer: this.consumer,
+      topic: this.topic,
+      name: 'usage consumer',
+      logger,
+      eachBatch: (payload) => this.settleBatch(payload),
+    });
     trackConsumerLag(this.consumer, this.groupId, metrics);
     this.events = new Counter({ name: 'billing_usage_events_total', help: 'Usage events by result', labelNames: ['result'], registers: [metrics] });
     this.settleDuration = new Histogram({
@@ -59,27 +66,11 @@ export class UsageConsumer implements OnApplicationBootstrap, OnApplicationShutd
    * Redis): the consumer starts in the background and retries until the broker answers.
    */
   onApplicationBootstrap(): void {
-    this.starting = this.start();
+    this.background.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    await this.starting;
-    await this.consumer.disconnect();
-  }
-
-  private async start(attempt = 1): Promise<void> {
-    try {
-      await ensureTopics(this.kafka, [this.topic]);
-      await this.consumer.connect();
-      await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
-      await this.consumer.run({ eachBatch: (payload) => this.settleBatch(payload) });
-    } catch (error) {
-      if (this.stopped) return;
-      this.logger.warn({ err: error, attempt }, 'Kafka not reachable; the usage consumer retries');
-      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 5_000)));
-      if (!this.stopped) return this.start(attempt + 1);
-    }
+    await this.background.stop();
   }
 
   private async settleBatch({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }: EachBatchPayload): Promise<void> {
